@@ -1,0 +1,186 @@
+"""The ``textreuse`` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from textreuse.compare import compare as compare_texts
+from textreuse.config import default_threads
+from textreuse.errors import TextReuseError
+from textreuse.render import print_comparison, print_run_summary
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _threads_option(fn: F) -> F:
+    return click.option(
+        "--threads",
+        type=click.IntRange(min=1),
+        default=default_threads,
+        show_default="all cores",
+        help="Worker processes and DuckDB threads.",
+    )(fn)
+
+
+def _align_options(fn: F) -> F:
+    options = [
+        click.option("--ngram", type=click.IntRange(min=1), help="Words per seed n-gram [4]."),
+        click.option(
+            "--min-words", type=click.IntRange(min=1), help="Shortest passage reported, in words [12]."
+        ),
+        click.option(
+            "--min-seeds", type=click.IntRange(min=1), help="Shared n-grams a passage needs [2]."
+        ),
+        click.option(
+            "--max-gap",
+            type=click.IntRange(min=0),
+            help="Unmatched words allowed between two seeds of one passage [12].",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot read file: {error.strerror}") from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path}: invalid UTF-8 at byte {error.start}") from error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="textreuse")
+def main() -> None:
+    """Find, align and cluster reused text across collections of news articles."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@_threads_option
+@_align_options
+@click.option(
+    "--max-df",
+    type=click.IntRange(min=2),
+    help="Ignore n-grams found in more than this many document groups [100].",
+)
+@click.option(
+    "--min-shared",
+    type=click.IntRange(min=1),
+    help="Distinct n-grams two documents must share to be aligned [3].",
+)
+@click.option(
+    "--on-error",
+    type=click.Choice(["skip", "fail"]),
+    default="skip",
+    show_default=True,
+    help="Skip bad records (written to rejects.jsonl) or stop at the first.",
+)
+@click.option(
+    "--max-doc-chars",
+    type=click.IntRange(min=1),
+    help="Reject documents longer than this many characters [5000000].",
+)
+@click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
+@click.option(
+    "--progress",
+    type=click.Choice(["auto", "bar", "log", "none"]),
+    default="auto",
+    show_default=True,
+    help="Progress bars (terminal), log lines, or nothing.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def run(inputs: tuple[Path, ...], out: Path, overwrite: bool, progress: str, quiet: bool, **options: Any) -> None:
+    """Find reused passages in INPUTS (JSONL, Parquet, CSV, .txt folders) and write OUT.
+
+    Writes documents, passages, clusters and near-duplicate groups as Parquet,
+    plus manifest.json and textreuse.duckdb.
+    """
+    from textreuse.pipeline import run as run_pipeline
+
+    try:
+        manifest = run_pipeline(
+            list(inputs),
+            out,
+            overwrite=overwrite,
+            progress="none" if quiet else progress,
+            **options,
+        )
+    except TextReuseError as error:
+        raise click.ClickException(str(error)) from error
+    if not quiet:
+        print_run_summary(manifest, out)
+
+
+@main.command()
+@click.argument("file_a", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file_b", type=click.Path(path_type=Path, dir_okay=False))
+@_align_options
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def compare(file_a: Path, file_b: Path, as_json: bool, **options: Any) -> None:
+    """Align two text files and show their shared passages side by side."""
+    text_a, text_b = _read_text(file_a), _read_text(file_b)
+    try:
+        result = compare_texts(text_a, text_b, **{k: v for k, v in options.items() if v is not None})
+    except TextReuseError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        payload = result.to_dict()
+        payload["a"], payload["b"] = str(file_a), str(file_b)
+        for passage in payload["passages"]:
+            passage["a_text"] = text_a[passage["a_start"] : passage["a_end"]]
+            passage["b_text"] = text_b[passage["b_start"] : passage["b_end"]]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print_comparison(result, text_a, text_b, str(file_a), str(file_b))
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score a run's output against labelled data."""
+
+
+@eval_group.command(name="pan")
+@click.option("--truth", required=True, type=click.Path(path_type=Path, file_okay=False), help="PAN truth folder.")
+@click.option("--pairs", type=click.Path(path_type=Path, dir_okay=False), help="Pairs list (default: found beside the truth).")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+def eval_pan(truth: Path, pairs: Path | None, out: Path) -> None:
+    """Precision, recall, granularity and plagdet of OUT against PAN truth."""
+    from textreuse.eval.pan import evaluate_pan
+
+    try:
+        scores = evaluate_pan(truth, out, pairs)
+    except TextReuseError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(scores.to_dict(), indent=2))
+
+
+@eval_group.command(name="labels")
+@click.option("--labels", "labels_csv", required=True, type=click.Path(path_type=Path, dir_okay=False), help="CSV of document labels.")
+@click.option("--source-pattern", default="orig_task{task}.txt", show_default=True, help="Source document id, formatted with the row's columns.")
+@click.option("--negative", default="non", show_default=True, help="Category of documents that do not reuse.")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+def eval_labels(labels_csv: Path, source_pattern: str, negative: str, out: Path) -> None:
+    """ROC-AUC of passage coverage for document-level reuse labels."""
+    from textreuse.eval.labels import evaluate_labels
+
+    try:
+        scores = evaluate_labels(labels_csv, out, source_pattern=source_pattern, negative=negative)
+    except TextReuseError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(scores.to_dict(), indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""``textreuse.compare``: align two texts directly, without a corpus."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from textreuse.core.align import AlignParams, Passage, PreparedText, align_prepared
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Passages shared by two texts and an overall similarity.
+
+    ``score`` is the share of both texts' words that are matched inside
+    reused passages, ``2 * matches / (words_a + words_b)``, in [0, 1]: 1 for
+    identical texts, 0 when nothing is reused.
+    """
+
+    score: float
+    passages: tuple[Passage, ...]
+    words_a: int
+    words_b: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "words_a": self.words_a,
+            "words_b": self.words_b,
+            "passages": [asdict(p) for p in self.passages],
+        }
+
+
+def compare(a: str, b: str, params: AlignParams | None = None, **options: Any) -> Comparison:
+    """Align text ``a`` with text ``b``.
+
+    ``options`` override fields of :class:`AlignParams` (``min_words=8``, ...).
+    """
+    params = params or AlignParams(**options)
+    left = PreparedText(a, params.ngram)
+    right = PreparedText(b, params.ngram)
+    passages = tuple(align_prepared(left, right, params))
+    words_a, words_b = len(left.tokens), len(right.tokens)
+    matched = sum(p.matches for p in passages)
+    total = words_a + words_b
+    score = min(1.0, 2.0 * matched / total) if total else 0.0
+    return Comparison(score=round(score, 6), passages=passages, words_a=words_a, words_b=words_b)

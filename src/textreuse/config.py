@@ -1,0 +1,76 @@
+"""Run options: one frozen, validated object shared by every stage and engine."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+from textreuse.core.align import AlignParams
+from textreuse.errors import ConfigError
+
+OnError = Literal["skip", "fail"]
+
+
+def default_threads() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """Every option of ``textreuse run``; see the README for what each one does."""
+
+    align: AlignParams = field(default_factory=AlignParams)
+    max_df: int = 100
+    """N-grams found in more than this many document groups are not indexed (passim's maxDF)."""
+    min_shared: int = 3
+    """Distinct n-grams two documents must share to be aligned."""
+    num_perm: int = 64
+    """MinHash permutations for near-duplicate grouping."""
+    bands: int = 16
+    """LSH bands (``num_perm`` must be a multiple)."""
+    dup_ngram: int = 3
+    """Words per shingle for near-duplicate MinHash."""
+    dup_coverage: float = 0.8
+    """Share of both documents that passages must cover to make them near-duplicates."""
+    threads: int = field(default_factory=default_threads)
+    on_error: OnError = "skip"
+    max_doc_chars: int = 5_000_000
+    batch_size: int = 2048
+
+    def __post_init__(self) -> None:
+        positive = ("max_df", "min_shared", "num_perm", "bands", "dup_ngram", "threads")
+        for name in (*positive, "max_doc_chars", "batch_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
+        if self.max_df < 2:
+            raise ConfigError(f"max_df must be at least 2, got {self.max_df}")
+        if self.num_perm % self.bands:
+            raise ConfigError(
+                f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})"
+            )
+        if not 0.0 < self.dup_coverage <= 1.0:
+            raise ConfigError(f"dup_coverage must be in (0, 1], got {self.dup_coverage}")
+        if self.on_error not in ("skip", "fail"):
+            raise ConfigError(f"on_error must be 'skip' or 'fail', got {self.on_error!r}")
+
+    @classmethod
+    def from_options(cls, **options: Any) -> RunConfig:
+        """Build from flat keyword options; alignment options go to :class:`AlignParams`."""
+        align_names = {f.name for f in fields(AlignParams)}
+        own_names = {f.name for f in fields(cls)} - {"align"}
+        align_options = {k: v for k, v in options.items() if k in align_names and v is not None}
+        own = {k: v for k, v in options.items() if k in own_names and v is not None}
+        unknown = sorted(set(options) - align_names - own_names)
+        if unknown:
+            raise ConfigError(f"unknown option(s): {', '.join(unknown)}")
+        return cls(align=AlignParams(**align_options), **own)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for the manifest."""
+        return asdict(self)

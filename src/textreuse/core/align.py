@@ -1,0 +1,366 @@
+"""Local alignment of two texts: shared n-gram seeds, chained into passages.
+
+The aligner finds every passage of one text that is a copy or a light to
+moderate rewrite of a passage of the other, in any order:
+
+1. **Seeds.** Word n-grams present in both texts (n-grams repeated many times
+   inside one text are ignored).
+2. **Chains.** Seeds are chained greedily in text order of ``a``; a seed joins
+   a chain when it follows the chain's last seed in *both* texts within a gap
+   and drift limit. Reordered passages (moved paragraphs, shuffled sentences)
+   simply become separate chains, so order changes never hide reuse.
+3. **Boundaries.** A chain's span is extended over identical neighbouring
+   words, then *snapped* to the enclosing sentence boundary when the pieces of
+   sentence left outside are themselves similar in both texts (a rewritten
+   clause at the start of a sentence) — never across a sentence end. Identical
+   punctuation (a full stop, closing quotes) is pulled in.
+4. **Edits.** Each passage gets a word alignment (Levenshtein opcodes) giving
+   matching, substituted, inserted and deleted words and a score in [0, 1].
+
+Everything here is pure: plain strings in, :class:`Passage` values out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import Levenshtein
+
+from textreuse.core.fingerprint import Int64Array, ngram_hashes, word_hashes
+from textreuse.core.tokenize import Tokens, sentence_starts, tokenize
+from textreuse.errors import ConfigError
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignParams:
+    """Parameters of the passage aligner. Validated on creation."""
+
+    ngram: int = 4
+    """Words per seed n-gram."""
+    min_seeds: int = 2
+    """Distinct seed n-grams a passage needs."""
+    min_words: int = 12
+    """Shortest passage reported, in words (the shorter side counts)."""
+    max_gap: int = 12
+    """Unmatched words allowed between two consecutive seeds of a passage."""
+    max_drift: int = 8
+    """Largest shift of the diagonal between consecutive seeds (inserted or deleted words)."""
+    snap_words: int = 30
+    """Longest sentence fragment (in words) that boundary snapping may pull in."""
+    snap_similarity: float = 0.4
+    """Least Dice similarity of the two fragments for a snap."""
+    max_seed_repeats: int = 8
+    """N-grams repeated more often than this inside one text are not used as seeds."""
+
+    def __post_init__(self) -> None:
+        for name in ("ngram", "min_seeds", "min_words", "max_seed_repeats"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("max_gap", "max_drift", "snap_words"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be 0 or more, got {getattr(self, name)}")
+        if not 0.0 <= self.snap_similarity <= 1.0:
+            raise ConfigError(f"snap_similarity must be in [0, 1], got {self.snap_similarity}")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One aligned passage pair: character offsets (end exclusive) and word edits."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    score: float
+    matches: int
+    substitutions: int
+    insertions: int
+    deletions: int
+    a_words: int = field(default=0)
+    b_words: int = field(default=0)
+
+
+class PreparedText:
+    """A text with its tokens, seed hashes and sentence starts, computed once."""
+
+    def __init__(self, text: str, ngram: int, excluded: IntArray | None = None) -> None:
+        self.text = text
+        self.ngram = ngram
+        self._excluded = excluded
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        return tokenize(self.text)
+
+    @cached_property
+    def grams(self) -> Int64Array:
+        """Seed hash per token position (-1 where the n-gram may not seed)."""
+        grams = ngram_hashes(word_hashes(self.tokens.words), self.ngram)
+        if self._excluded is not None and len(grams):
+            grams = grams.copy()
+            grams[self._excluded[self._excluded < len(grams)]] = -1
+        return grams
+
+    @cached_property
+    def sentence_index(self) -> IntArray:
+        """For each token, the index of the sentence it belongs to."""
+        starts = sentence_starts(self.text)
+        return np.searchsorted(starts, self.tokens.starts, side="right").astype(np.int64) - 1
+
+
+def find_seeds(grams_a: Int64Array, grams_b: Int64Array, max_repeats: int) -> IntArray:
+    """Positions ``(i, j)`` where both texts have the same n-gram, sorted by ``i``.
+
+    Returns an array of shape ``(k, 2)``.
+    """
+    if len(grams_a) == 0 or len(grams_b) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    common = np.intersect1d(grams_a, grams_b)
+    common = common[common != -1]
+    if len(common) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    order_b = np.argsort(grams_b, kind="stable")
+    sorted_b = grams_b[order_b]
+    positions_a = np.nonzero(np.isin(grams_a, common))[0]
+    values = grams_a[positions_a]
+    lo = np.searchsorted(sorted_b, values, side="left")
+    hi = np.searchsorted(sorted_b, values, side="right")
+    counts_a = dict(zip(*np.unique(values, return_counts=True), strict=True))
+    pairs: list[tuple[int, int]] = []
+    for pos, value, left, right in zip(
+        positions_a.tolist(), values.tolist(), lo.tolist(), hi.tolist(), strict=True
+    ):
+        if right - left > max_repeats or counts_a[value] > max_repeats:
+            continue
+        for j in sorted(order_b[left:right].tolist()):
+            pairs.append((pos, j))
+    if not pairs:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.asarray(pairs, dtype=np.int64)
+
+
+def chain_seeds(seeds: IntArray, ngram: int, max_gap: int, max_drift: int) -> list[IntArray]:
+    """Group seeds into chains that advance together in both texts."""
+    reach = ngram + max_gap
+    chains: list[list[tuple[int, int]]] = []
+    active: list[int] = []
+    for i, j in seeds.tolist():
+        best = -1
+        best_cost = 0
+        still_active = []
+        for index in active:
+            last_i, last_j = chains[index][-1]
+            if i - last_i > reach:
+                continue
+            still_active.append(index)
+            if i <= last_i or j <= last_j or j - last_j > reach:
+                continue
+            drift = abs((j - i) - (last_j - last_i))
+            if drift > max_drift:
+                continue
+            cost = drift * 4 + (i - last_i)
+            if best < 0 or cost < best_cost:
+                best, best_cost = index, cost
+        active = still_active
+        if best >= 0:
+            chains[best].append((i, j))
+        else:
+            chains.append([(i, j)])
+            active.append(len(chains) - 1)
+    return [np.asarray(chain, dtype=np.int64) for chain in chains]
+
+
+@dataclass(slots=True)
+class _Region:
+    """Token spans ``[a0, a1)`` and ``[b0, b1)`` of one candidate passage."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    seeds: int
+
+
+def _merge_regions(regions: list[_Region], max_gap: int) -> list[_Region]:
+    """Merge regions that overlap or nearly touch in both texts, in the same order."""
+    regions = sorted(regions, key=lambda r: (r.a0, r.b0))
+    merged: list[_Region] = []
+    for region in regions:
+        joined = False
+        for other in reversed(merged[-8:]):
+            near_a = region.a0 <= other.a1 + max_gap and other.a0 <= region.a1 + max_gap
+            near_b = region.b0 <= other.b1 + max_gap and other.b0 <= region.b1 + max_gap
+            if near_a and near_b:
+                other.a0 = min(other.a0, region.a0)
+                other.a1 = max(other.a1, region.a1)
+                other.b0 = min(other.b0, region.b0)
+                other.b1 = max(other.b1, region.b1)
+                other.seeds += region.seeds
+                joined = True
+                break
+        if not joined:
+            merged.append(_Region(region.a0, region.a1, region.b0, region.b1, region.seeds))
+    return merged
+
+
+def _dice(left: list[str], right: list[str]) -> float:
+    if not left and not right:
+        return 1.0
+    set_left, set_right = set(left), set(right)
+    return 2.0 * len(set_left & set_right) / (len(set_left) + len(set_right))
+
+
+def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
+    """Grow the region over identical words on both sides, within sentences."""
+    words_a, words_b = a.tokens.words, b.tokens.words
+    sent_a, sent_b = a.sentence_index, b.sentence_index
+    while (
+        region.a0 > 0
+        and region.b0 > 0
+        and words_a[region.a0 - 1] == words_b[region.b0 - 1]
+        and (sent_a[region.a0 - 1] == sent_a[region.a0]) == (sent_b[region.b0 - 1] == sent_b[region.b0])
+    ):
+        region.a0 -= 1
+        region.b0 -= 1
+    while (
+        region.a1 < len(words_a)
+        and region.b1 < len(words_b)
+        and words_a[region.a1] == words_b[region.b1]
+        and (sent_a[region.a1] == sent_a[region.a1 - 1]) == (sent_b[region.b1] == sent_b[region.b1 - 1])
+    ):
+        region.a1 += 1
+        region.b1 += 1
+
+
+def _snap(region: _Region, a: PreparedText, b: PreparedText, params: AlignParams) -> None:
+    """Pull in similar sentence fragments left outside the region at either end."""
+    sent_a, sent_b = a.sentence_index, b.sentence_index
+    words_a, words_b = a.tokens.words, b.tokens.words
+    # left end: tokens of the same sentence before the region
+    first_a = int(np.searchsorted(sent_a, sent_a[region.a0], side="left"))
+    first_b = int(np.searchsorted(sent_b, sent_b[region.b0], side="left"))
+    frag_a = words_a[first_a : region.a0]
+    frag_b = words_b[first_b : region.b0]
+    if (
+        (frag_a or frag_b)
+        and max(len(frag_a), len(frag_b)) <= params.snap_words
+        and _dice(frag_a, frag_b) >= params.snap_similarity
+    ):
+        region.a0, region.b0 = first_a, first_b
+    # right end: tokens of the same sentence after the region
+    last_a = int(np.searchsorted(sent_a, sent_a[region.a1 - 1], side="right"))
+    last_b = int(np.searchsorted(sent_b, sent_b[region.b1 - 1], side="right"))
+    frag_a = words_a[region.a1 : last_a]
+    frag_b = words_b[region.b1 : last_b]
+    if (
+        (frag_a or frag_b)
+        and max(len(frag_a), len(frag_b)) <= params.snap_words
+        and _dice(frag_a, frag_b) >= params.snap_similarity
+    ):
+        region.a1, region.b1 = last_a, last_b
+
+
+_OPENERS = "\"'“‘(["
+_CLOSERS = ".!?,;:\"'”’)]"
+
+
+def _char_bounds(region: _Region, a: PreparedText, b: PreparedText) -> tuple[int, int, int, int]:
+    """Character offsets of a region, with identical surrounding punctuation pulled in."""
+    a_start = int(a.tokens.starts[region.a0])
+    b_start = int(b.tokens.starts[region.b0])
+    a_end = int(a.tokens.ends[region.a1 - 1])
+    b_end = int(b.tokens.ends[region.b1 - 1])
+    text_a, text_b = a.text, b.text
+    while (
+        a_start > 0
+        and b_start > 0
+        and text_a[a_start - 1] == text_b[b_start - 1]
+        and text_a[a_start - 1] in _OPENERS
+    ):
+        a_start -= 1
+        b_start -= 1
+    while (
+        a_end < len(text_a)
+        and b_end < len(text_b)
+        and text_a[a_end] == text_b[b_end]
+        and text_a[a_end] in _CLOSERS
+    ):
+        a_end += 1
+        b_end += 1
+    return a_start, a_end, b_start, b_end
+
+
+def word_edits(words_a: list[str], words_b: list[str]) -> tuple[int, int, int, int]:
+    """Matching, substituted, inserted and deleted words turning ``a`` into ``b``."""
+    matches = substitutions = insertions = deletions = 0
+    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(words_a, words_b):
+        if tag == "equal":
+            matches += a1 - a0
+        elif tag == "replace":
+            substitutions += a1 - a0
+        elif tag == "delete":
+            deletions += a1 - a0
+        elif tag == "insert":
+            insertions += b1 - b0
+    return matches, substitutions, insertions, deletions
+
+
+def _to_passage(region: _Region, a: PreparedText, b: PreparedText) -> Passage:
+    words_a = a.tokens.words[region.a0 : region.a1]
+    words_b = b.tokens.words[region.b0 : region.b1]
+    matches, substitutions, insertions, deletions = word_edits(words_a, words_b)
+    score = 2.0 * matches / (len(words_a) + len(words_b))
+    a_start, a_end, b_start, b_end = _char_bounds(region, a, b)
+    return Passage(
+        a_start=a_start,
+        a_end=a_end,
+        b_start=b_start,
+        b_end=b_end,
+        score=round(score, 6),
+        matches=matches,
+        substitutions=substitutions,
+        insertions=insertions,
+        deletions=deletions,
+        a_words=len(words_a),
+        b_words=len(words_b),
+    )
+
+
+def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> list[Passage]:
+    """All reused passages between two prepared texts, ordered by position in ``a``."""
+    seeds = find_seeds(a.grams, b.grams, params.max_seed_repeats)
+    if len(seeds) < params.min_seeds:
+        return []
+    n = params.ngram
+    regions = []
+    for chain in chain_seeds(seeds, n, params.max_gap, params.max_drift):
+        if len(chain) < params.min_seeds:
+            continue
+        regions.append(
+            _Region(
+                int(chain[0, 0]), int(chain[-1, 0]) + n, int(chain[0, 1]), int(chain[-1, 1]) + n, len(chain)
+            )
+        )
+    regions = _merge_regions(regions, params.max_gap)
+    for region in regions:
+        _extend_exact(region, a, b)
+        _snap(region, a, b, params)
+    regions = _merge_regions(regions, 0)
+    passages = []
+    for region in regions:
+        if min(region.a1 - region.a0, region.b1 - region.b0) < params.min_words:
+            continue
+        passages.append(_to_passage(region, a, b))
+    passages.sort(key=lambda p: (p.a_start, p.b_start))
+    return passages
+
+
+def align(text_a: str, text_b: str, params: AlignParams | None = None) -> list[Passage]:
+    """All reused passages between two texts (see the module docstring)."""
+    params = params or AlignParams()
+    return align_prepared(PreparedText(text_a, params.ngram), PreparedText(text_b, params.ngram), params)

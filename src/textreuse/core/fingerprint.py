@@ -1,0 +1,112 @@
+"""Hashes of words and word n-grams, MinHash signatures and LSH band keys.
+
+All hashes are 64-bit and deterministic across processes and machines
+(xxHash64 with a fixed seed), so any engine and any number of workers compute
+the same values. They are returned as ``int64`` arrays, the type Parquet,
+DuckDB and Spark share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+_word_cache: dict[str, int] = {}
+_WORD_CACHE_LIMIT = 2_000_000
+
+Int64Array = npt.NDArray[np.int64]
+UInt64Array = npt.NDArray[np.uint64]
+
+
+def _hash_word(word: str) -> int:
+    return xxhash.xxh64_intdigest(word.encode("utf-8"))
+
+
+def word_hashes(words: Sequence[str]) -> UInt64Array:
+    """64-bit hash of each word (cached per process)."""
+    cache = _word_cache
+    if len(cache) > _WORD_CACHE_LIMIT:
+        cache.clear()
+    out = np.empty(len(words), dtype=np.uint64)
+    for index, word in enumerate(words):
+        value = cache.get(word)
+        if value is None:
+            value = _hash_word(word)
+            cache[word] = value
+        out[index] = value
+    return out
+
+
+def _mix(values: UInt64Array) -> UInt64Array:
+    """splitmix64 finaliser: spreads the bits of combined hashes."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * _MIX1
+    values = values ^ (values >> np.uint64(27))
+    values = values * _MIX2
+    return values ^ (values >> np.uint64(31))
+
+
+def ngram_hashes(hashes: UInt64Array, n: int) -> Int64Array:
+    """Hash of every run of ``n`` consecutive word hashes, position by position.
+
+    Element ``i`` identifies words ``i .. i+n-1``. Empty when there are fewer
+    than ``n`` words.
+    """
+    count = len(hashes) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        acc = hashes[:count].copy()
+        for offset in range(1, n):
+            acc = acc * _MULT + hashes[offset : offset + count]
+        return _mix(acc).view(np.int64)
+
+
+def minhash_signature(shingles: Int64Array, num_perm: int, seed: int = 1) -> UInt64Array:
+    """MinHash signature of a set of shingle hashes (``num_perm`` minima).
+
+    Each permutation is ``mix(h * a + b)`` with odd multipliers drawn from a
+    fixed seed. Estimated Jaccard similarity is the share of equal minima; as
+    with any MinHash it is approximate.
+    """
+    params = _permutation_params(num_perm, seed)
+    if len(shingles) == 0:
+        return np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
+    values = np.unique(shingles).view(np.uint64)
+    with np.errstate(over="ignore"):
+        permuted = _mix(values[:, None] * params[0][None, :] + params[1][None, :])
+    return permuted.min(axis=0)
+
+
+_param_cache: dict[tuple[int, int], tuple[UInt64Array, UInt64Array]] = {}
+
+
+def _permutation_params(num_perm: int, seed: int) -> tuple[UInt64Array, UInt64Array]:
+    key = (num_perm, seed)
+    if key not in _param_cache:
+        rng = np.random.default_rng(seed)
+        mult = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        add = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+        _param_cache[key] = (mult, add)
+    return _param_cache[key]
+
+
+def band_keys(signature: UInt64Array, bands: int) -> Int64Array:
+    """LSH: one hash per band of ``len(signature) // bands`` rows."""
+    rows = len(signature) // bands
+    keys = np.empty(bands, dtype=np.uint64)
+    for band in range(bands):
+        keys[band] = xxhash.xxh64_intdigest(signature[band * rows : (band + 1) * rows].tobytes())
+    return keys.view(np.int64)
+
+
+def text_hash(text: str) -> int:
+    """Hash of the text with white space normalised: equal for exact duplicates."""
+    return int(np.uint64(xxhash.xxh64_intdigest(" ".join(text.split()).encode("utf-8"))).view(np.int64))

@@ -1,0 +1,100 @@
+"""Word tokens with exact character offsets into the original text.
+
+Tokens are maximal runs of Unicode word characters (``\\w+``). Each token keeps
+its ``start``/``end`` offsets into the text exactly as given (no newline or
+Unicode normalisation happens before slicing), so ``text[start:end]`` is always
+the token as written. The *normalised* form, used for matching, is lowercased.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+TOKEN_RE = re.compile(r"\w+")
+
+#: Sentence ends: terminal punctuation (optionally followed by closing quotes or
+#: brackets) then white space, or a blank line / line break.
+_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=\s)")
+
+#: Words whose trailing full stop does not end a sentence (English first).
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev hon "
+    "inc ltd co corp bros no vs etc jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_LAST_WORD_RE = re.compile(r"(\w+)\W*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The tokens of one text: normalised words and their character spans."""
+
+    words: list[str]
+    starts: npt.NDArray[np.int32]
+    ends: npt.NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def normalize(word: str) -> str:
+    """The matching form of a token: lowercased."""
+    return word.lower()
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into word tokens with character offsets (end exclusive)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    for match in TOKEN_RE.finditer(text):
+        starts.append(match.start())
+        ends.append(match.end())
+        words.append(match.group().lower())
+    return Tokens(
+        words=words,
+        starts=np.asarray(starts, dtype=np.int32),
+        ends=np.asarray(ends, dtype=np.int32),
+    )
+
+
+def words(text: str) -> list[str]:
+    """Normalised words only, without offsets: the fast path used for indexing."""
+    return TOKEN_RE.findall(text.lower())
+
+
+def sentence_starts(text: str) -> npt.NDArray[np.int32]:
+    """Character offsets where sentences (or paragraphs) begin, always including 0.
+
+    A sentence begins at the first non-space character after terminal
+    punctuation followed by white space, or after a line break that is
+    followed by white space (a paragraph break).
+    """
+    starts = [0]
+    length = len(text)
+    for match in _SENTENCE_END_RE.finditer(text):
+        pos = match.end()
+        while pos < length and text[pos].isspace():
+            pos += 1
+        if pos >= length:
+            continue
+        if match.group()[:1] == "." and not _ends_sentence(text, match.start(), text[pos]):
+            continue
+        starts.append(pos)
+    return np.unique(np.asarray(starts, dtype=np.int32))
+
+
+def _ends_sentence(text: str, dot: int, next_char: str) -> bool:
+    """Whether the full stop at ``dot`` ends a sentence (not an initial or abbreviation)."""
+    if next_char.islower():
+        return False
+    last = _LAST_WORD_RE.search(text, max(0, dot - 12), dot)
+    if last is None:
+        return True
+    word = last.group(1)
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return False  # an initial: "William J. Burns"
+    return word.lower() not in ABBREVIATIONS

@@ -1,0 +1,219 @@
+"""The relational plan: postings to candidate pairs, groups and clusters.
+
+Each step is one SQL statement over named tables, written in the plain SQL
+that DuckDB and Spark SQL both run (window functions, ``GROUP BY``, joins; no
+engine-specific functions). An engine executes the steps in order, and runs
+:data:`COMPONENTS` for connected components by iterating label propagation
+until nothing changes. Table names in ``{braces}`` are filled by the engine.
+
+Tables the Python stages provide:
+
+- ``docs(doc_key, text_hash, n_chars, n_words)``: ok documents; ``doc_key`` is
+  the rank of ``doc_id``, so every tie-break below is independent of input order.
+- ``postings(h, doc_key)``: distinct seed n-gram hashes per indexed document.
+- ``bands(doc_key, band, band_key)``: MinHash LSH band keys per indexed document.
+- ``aligned(...)``: passages from the aligner (see :data:`PASSAGE_EDGES`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One statement creating table ``name``."""
+
+    name: str
+    sql: str
+
+
+#: Exact duplicates (same text after white space normalisation): ``erep`` is the
+#: member with the smallest key. Only representatives are fingerprinted.
+EXACT_GROUPS = Step(
+    "exact_groups",
+    """
+    SELECT doc_key, min(doc_key) OVER (PARTITION BY text_hash) AS erep
+    FROM docs
+    """,
+)
+
+#: LSH candidates for near-duplicate grouping: each document in a band bucket is
+#: linked to the bucket's smallest member (a star, so edges grow linearly).
+LSH_EDGES = Step(
+    "lsh_edges",
+    """
+    SELECT DISTINCT doc_key AS a, bucket_min AS b
+    FROM (
+        SELECT doc_key, min(doc_key) OVER (PARTITION BY band, band_key) AS bucket_min
+        FROM bands
+    ) AS t
+    WHERE doc_key <> bucket_min
+    """,
+)
+
+#: Alignment groups: every document joins the LSH component of its exact
+#: representative; ``grp`` is the component's smallest key (its representative).
+GROUPS = Step(
+    "groups",
+    """
+    SELECT e.doc_key, e.erep, coalesce(c.label, e.erep) AS grp
+    FROM exact_groups AS e
+    LEFT JOIN lsh_components AS c ON c.node = e.erep
+    """,
+)
+
+#: Postings collapsed to one document per group: the representative when it
+#: holds the n-gram, else the group's smallest member that does.
+GROUP_POSTINGS = Step(
+    "group_postings",
+    """
+    SELECT p.h, g.grp,
+           CASE WHEN max(CASE WHEN p.doc_key = g.grp THEN 1 ELSE 0 END) = 1
+                THEN g.grp ELSE min(p.doc_key) END AS doc_key
+    FROM postings AS p
+    JOIN groups AS g ON g.doc_key = p.doc_key
+    GROUP BY p.h, g.grp
+    """,
+)
+
+#: Drop n-grams found in more than ``{max_df}`` groups (and those in one only).
+INDEXED_POSTINGS = Step(
+    "indexed_postings",
+    """
+    SELECT gp.h, gp.grp, gp.doc_key
+    FROM group_postings AS gp
+    JOIN (
+        SELECT h FROM group_postings GROUP BY h
+        HAVING count(*) BETWEEN 2 AND {max_df}
+    ) AS kept ON kept.h = gp.h
+    """,
+)
+
+#: Pairs of documents in different groups sharing at least ``{min_shared}`` n-grams.
+CANDIDATE_PAIRS = Step(
+    "candidate_pairs",
+    """
+    SELECT least(x.doc_key, y.doc_key) AS ka, greatest(x.doc_key, y.doc_key) AS kb,
+           count(*) AS shared
+    FROM indexed_postings AS x
+    JOIN indexed_postings AS y ON x.h = y.h AND x.grp < y.grp
+    GROUP BY least(x.doc_key, y.doc_key), greatest(x.doc_key, y.doc_key)
+    HAVING count(*) >= {min_shared}
+    """,
+)
+
+#: Everything to align: candidate pairs, plus every group member with its
+#: representative (so a group of k near-copies costs k - 1 alignments, not k²).
+ALIGN_PAIRS = Step(
+    "align_pairs",
+    """
+    SELECT ka, kb, 'candidate' AS kind FROM candidate_pairs
+    UNION ALL
+    SELECT least(doc_key, grp) AS ka, greatest(doc_key, grp) AS kb, 'group' AS kind
+    FROM groups WHERE doc_key = erep AND doc_key <> grp
+    """,
+)
+
+#: Exact duplicates need no alignment: one passage over the whole text.
+EXACT_PASSAGES = Step(
+    "exact_passages",
+    """
+    SELECT least(g.doc_key, g.erep) AS ka, greatest(g.doc_key, g.erep) AS kb
+    FROM groups AS g WHERE g.doc_key <> g.erep
+    """,
+)
+
+#: Near-duplicate edges: passages covering at least ``{dup_coverage}`` of both documents.
+DUPLICATE_EDGES = Step(
+    "duplicate_edges",
+    """
+    SELECT p.ka AS a, p.kb AS b
+    FROM (
+        SELECT ka, kb, sum(a_end - a_start) AS a_cov, sum(b_end - b_start) AS b_cov
+        FROM passages_keyed GROUP BY ka, kb
+    ) AS p
+    JOIN docs AS da ON da.doc_key = p.ka
+    JOIN docs AS db ON db.doc_key = p.kb
+    WHERE p.a_cov >= {dup_coverage} * da.n_content AND p.b_cov >= {dup_coverage} * db.n_content
+    """,
+)
+
+#: Passage occurrences merged per document into spans: occurrences that overlap
+#: (by more than ``{overlap_slack}`` characters) are the same node of the reuse graph.
+OCCURRENCE_SPANS = Step(
+    "occurrence_spans",
+    """
+    SELECT pid, side, doc_key, start_pos, end_pos,
+           doc_key * 1048576 + sum(new_span) OVER (
+               PARTITION BY doc_key ORDER BY start_pos, end_pos, pid, side
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS node
+    FROM (
+        SELECT *, CASE WHEN prev_end IS NULL OR start_pos >= prev_end - {overlap_slack}
+                       THEN 1 ELSE 0 END AS new_span
+        FROM (
+            SELECT *, max(end_pos) OVER (
+                PARTITION BY doc_key ORDER BY start_pos, end_pos, pid, side
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+            FROM (
+                SELECT pid, 0 AS side, ka AS doc_key, a_start AS start_pos, a_end AS end_pos
+                FROM passages_keyed
+                UNION ALL
+                SELECT pid, 1 AS side, kb AS doc_key, b_start AS start_pos, b_end AS end_pos
+                FROM passages_keyed
+            ) AS occ
+        ) AS ordered
+    ) AS flagged
+    """,
+)
+
+#: Reuse-graph edges: the two occurrences of each passage.
+PASSAGE_EDGES = Step(
+    "passage_edges",
+    """
+    SELECT x.node AS a, y.node AS b
+    FROM occurrence_spans AS x
+    JOIN occurrence_spans AS y ON x.pid = y.pid AND x.side = 0 AND y.side = 1
+    """,
+)
+
+#: One step of connected components over ``{edges}`` with labels ``{labels}``:
+#: each node takes the smallest label among itself and its neighbours, then
+#: jumps to its label's label (pointer jumping), so stars and chains converge fast.
+COMPONENTS_INIT = """
+    SELECT node, min(nbr) AS label FROM (
+        SELECT a AS node, b AS nbr FROM {edges}
+        UNION ALL SELECT b AS node, a AS nbr FROM {edges}
+        UNION ALL SELECT a AS node, a AS nbr FROM {edges}
+        UNION ALL SELECT b AS node, b AS nbr FROM {edges}
+    ) AS e GROUP BY node
+"""
+
+COMPONENTS_STEP = """
+    SELECT s.node, coalesce(j.label, s.label) AS label FROM (
+        SELECT e.node, min(l.label) AS label FROM (
+            SELECT a AS node, b AS nbr FROM {edges}
+            UNION ALL SELECT b AS node, a AS nbr FROM {edges}
+            UNION ALL SELECT node, node AS nbr FROM {labels}
+        ) AS e
+        JOIN {labels} AS l ON l.node = e.nbr
+        GROUP BY e.node
+    ) AS s
+    LEFT JOIN {labels} AS j ON j.node = s.label
+"""
+
+PRE_ALIGN_STEPS: tuple[Step, ...] = (EXACT_GROUPS, LSH_EDGES)
+"""Steps before near-duplicate components."""
+
+CANDIDATE_STEPS: tuple[Step, ...] = (
+    GROUPS,
+    GROUP_POSTINGS,
+    INDEXED_POSTINGS,
+    CANDIDATE_PAIRS,
+    ALIGN_PAIRS,
+    EXACT_PASSAGES,
+)
+"""Steps from components to the alignment work list."""
+
+CLUSTER_STEPS: tuple[Step, ...] = (OCCURRENCE_SPANS, PASSAGE_EDGES)
+"""Steps from passages to reuse-graph edges."""

@@ -1,0 +1,398 @@
+"""Format parsers behind :mod:`textreuse.io.readers`.
+
+Each parser turns one input file into a stream of :class:`RawRecord` objects: the raw
+field values of one record and where it came from, or a description of what made the
+record unreadable. Parsers do not validate field types or ids; the reader does that the
+same way for every format.
+
+A parser raises :class:`FileProblem` when the whole file cannot be used (it cannot be
+opened, it is not the format its name says, a required column is missing). When a file
+breaks part-way (truncated gzip stream, undecodable CSV bytes, corrupt Parquet page) the
+parser yields one record carrying the error at the place it broke and stops.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import sys
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from textreuse.schema import METADATA_FIELDS
+
+#: Every column or key a record may carry; anything else is ignored.
+KNOWN_FIELDS: tuple[str, ...] = ("id", "text", *METADATA_FIELDS)
+
+_BOM = codecs.BOM_UTF8
+#: A JSON ``\uD800``-``\uDFFF`` escape; only such lines can decode to unpaired surrogates.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+#: Splits a line at a lone carriage return (old Mac line ends), keeping the ``\r``.
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
+
+
+class FileProblem(Exception):
+    """The whole file cannot be read; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One record as found in a file, before validation.
+
+    ``fields`` maps known field names to raw values (absent keys stay absent).
+    ``error`` is set when the record itself could not be parsed; ``fields`` may still
+    hold whatever was recovered (for instance the id of an undecodable text file).
+    """
+
+    location: str
+    fields: Mapping[str, object] | None = None
+    error: str | None = None
+
+
+def _cannot_open(exc: OSError) -> FileProblem:
+    return FileProblem(f"cannot read file: {exc.strerror or exc}")
+
+
+def type_name(value: object) -> str:
+    """The JSON-ish name of a value's type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def read_jsonl(path: str) -> Iterator[RawRecord]:
+    """Parse a JSON Lines file (optionally gzip-compressed) line by line.
+
+    Lines are split on ``\\n`` only and decoded as strict UTF-8 one at a time, so a bad
+    line is reported with its byte offset and does not stop the file. Blank lines are
+    skipped but still counted in line numbers. A UTF-8 byte-order mark before the first
+    line is ignored.
+    """
+    compressed = path.lower().endswith(".gz")
+    try:
+        handle: io.BufferedIOBase = gzip.open(path, "rb") if compressed else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise _cannot_open(exc) from exc
+    with handle:
+        line_no = 0
+        while True:
+            line_no += 1
+            location = f"line {line_no}"
+            try:
+                raw = handle.readline()
+            except EOFError:
+                yield RawRecord(location, error="truncated gzip stream; rest of the file skipped")
+                return
+            except (OSError, zlib.error) as exc:
+                if compressed and line_no == 1 and isinstance(exc, gzip.BadGzipFile):
+                    raise FileProblem(f"not a gzip file: {exc}") from exc
+                what = "corrupt gzip stream" if compressed else "read error"
+                yield RawRecord(location, error=f"{what}: {exc}; rest of the file skipped")
+                return
+            if not raw:
+                return
+            skipped = 0
+            if line_no == 1 and raw.startswith(_BOM):
+                raw, skipped = raw[len(_BOM) :], len(_BOM)
+            if not raw.strip():
+                continue
+            yield _parse_json_line(raw, location, skipped)
+
+
+def _parse_json_line(raw: bytes, location: str, skipped: int) -> RawRecord:
+    if raw.endswith(b"\n"):
+        raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + skipped
+        return RawRecord(location, error=f"invalid UTF-8 at byte offset {offset} of the line")
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return RawRecord(location, error=f"malformed JSON: {exc.msg} at column {exc.pos + 1}")
+    except RecursionError:
+        return RawRecord(location, error="malformed JSON: nested too deeply")
+    if not isinstance(value, dict):
+        return RawRecord(location, error=f"expected a JSON object, got {type_name(value)}")
+    fields = {key: value[key] for key in KNOWN_FIELDS if key in value}
+    if _SURROGATE_ESCAPE.search(raw):
+        for key, item in fields.items():
+            if isinstance(item, str) and not _encodable(item):
+                return RawRecord(
+                    location, fields, f"field '{key}' contains an unpaired surrogate escape"
+                )
+    return RawRecord(location, fields)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------------- CSV
+
+
+class _DecodeFailure(Exception):
+    def __init__(self, line_no: int, offset: int) -> None:
+        super().__init__(line_no, offset)
+        self.line_no = line_no
+        self.offset = offset
+
+
+def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
+    """Yield the file's lines decoded as strict UTF-8, line ends kept untranslated.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, like ``open(newline='')``; the
+    ``csv`` module rejoins the lines of multi-line quoted fields. Raises
+    :class:`_DecodeFailure` with the exact line and byte offset of undecodable bytes.
+    """
+    line_no = 0
+    for chunk in handle:
+        pieces = _LONE_CR.split(chunk) if b"\r" in chunk else [chunk]
+        for piece in pieces:
+            if not piece:
+                continue
+            line_no += 1
+            skipped = 0
+            if line_no == 1 and piece.startswith(_BOM):
+                piece, skipped = piece[len(_BOM) :], len(_BOM)
+            try:
+                yield piece.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _DecodeFailure(line_no, exc.start + skipped) from exc
+
+
+def read_csv(path: str) -> Iterator[RawRecord]:
+    """Parse a CSV file with a header row naming at least ``id`` and ``text``.
+
+    Quoted fields may span lines; their line ends are kept exactly. Empty cells in
+    optional metadata columns read as null. Locations are ``row N (line L)``: the N-th
+    data row, starting on physical line L. Undecodable bytes or a CSV syntax error stop
+    the file with one record at ``row N onwards``.
+    """
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        handle = open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise _cannot_open(exc) from exc
+    with handle:
+        reader = csv.reader(_decoded_lines(handle))
+        try:
+            header = next(reader, None)
+        except _DecodeFailure as exc:
+            raise FileProblem(
+                f"invalid UTF-8 in the header row at byte offset {exc.offset} of line {exc.line_no}"
+            ) from exc
+        if header is None:
+            raise FileProblem("empty CSV file: no header row")
+        columns = _csv_columns(header)
+        row_no = 0
+        while True:
+            start_line = reader.line_num + 1
+            try:
+                row = next(reader, None)
+            except _DecodeFailure as exc:
+                yield RawRecord(
+                    f"row {row_no + 1} onwards",
+                    error=f"invalid UTF-8 at byte offset {exc.offset} of line {exc.line_no}; "
+                    "rest of the file skipped",
+                )
+                return
+            except csv.Error as exc:
+                yield RawRecord(
+                    f"row {row_no + 1} onwards",
+                    error=f"malformed CSV: {exc}; rest of the file skipped",
+                )
+                return
+            if row is None:
+                return
+            if not row:
+                continue
+            row_no += 1
+            yield _csv_record(row, columns, len(header), f"row {row_no} (line {start_line})")
+
+
+def _csv_columns(header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in KNOWN_FIELDS:
+            columns.setdefault(name, index)
+    missing = [name for name in ("id", "text") if name not in columns]
+    if missing:
+        raise FileProblem(
+            f"missing required column {_quoted(missing)}; the header has {_quoted(header)}"
+        )
+    return columns
+
+
+def _csv_record(row: list[str], columns: dict[str, int], width: int, location: str) -> RawRecord:
+    fields: dict[str, object] = {}
+    for name, index in columns.items():
+        if index < len(row):
+            value = row[index]
+            fields[name] = None if value == "" and name in METADATA_FIELDS else value
+    if len(row) > width:
+        return RawRecord(location, fields, f"row has {len(row)} fields but the header has {width}")
+    return RawRecord(location, fields)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
+
+
+# ----------------------------------------------------------------------------- Parquet
+
+
+def read_parquet(path: str, batch_rows: int) -> Iterator[RawRecord]:
+    """Stream a Parquet file in batches of ``batch_rows`` rows, reading only known columns.
+
+    ``id`` may be a string or integer column, ``text`` must be a string column, metadata
+    columns may be strings, numbers, dates or timestamps (converted to strings). Any other
+    type, or a missing ``id``/``text`` column, makes the file unusable. Locations are
+    ``row N`` (1-based); a failure part-way yields one record at ``row N onwards``.
+    """
+    try:
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
+    except OSError as exc:
+        if isinstance(exc, PermissionError):
+            raise _cannot_open(exc) from exc
+        raise FileProblem(f"not a readable Parquet file: {exc}") from exc
+    except pa.ArrowException as exc:
+        raise FileProblem(f"not a readable Parquet file: {exc}") from exc
+    with parquet:
+        missing = [name for name in ("id", "text") if name not in schema.names]
+        if missing:
+            raise FileProblem(
+                f"missing required column {_quoted(missing)}; the file has {_quoted(schema.names)}"
+            )
+        columns = [name for name in KNOWN_FIELDS if name in schema.names]
+        for name in columns:
+            _check_parquet_type(name, schema.field(name).type)
+        row_no = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_rows, columns=columns):
+                values = {
+                    name: _as_strings(batch.column(index)).to_pylist()
+                    for index, name in enumerate(batch.schema.names)
+                }
+                for offset in range(batch.num_rows):
+                    fields = {name: column[offset] for name, column in values.items()}
+                    yield RawRecord(f"row {row_no + offset + 1}", fields)
+                row_no += batch.num_rows
+        except (OSError, pa.ArrowException) as exc:
+            yield RawRecord(
+                f"row {row_no + 1} onwards",
+                error=f"cannot read Parquet data: {exc}; rest of the file skipped",
+            )
+
+
+def _check_parquet_type(name: str, type_: pa.DataType) -> None:
+    if pa.types.is_dictionary(type_):
+        type_ = type_.value_type
+    if _is_string(type_):
+        return
+    if name == "text":
+        allowed = "string"
+    elif name == "id":
+        if pa.types.is_integer(type_):
+            return
+        allowed = "string or integer"
+    else:
+        if (
+            pa.types.is_integer(type_)
+            or pa.types.is_floating(type_)
+            or pa.types.is_decimal(type_)
+            or pa.types.is_date(type_)
+            or pa.types.is_timestamp(type_)
+        ):
+            return
+        allowed = "string, number, date or timestamp"
+    raise FileProblem(f"column '{name}' has type {type_}, expected {allowed}")
+
+
+def _is_string(type_: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(type_) or pa.types.is_large_string(type_) or type_ == pa.string_view()
+    )
+
+
+def _as_strings(column: pa.Array) -> pa.Array:
+    if _is_string(column.type):
+        return column
+    return pc.cast(column, pa.string())
+
+
+# -------------------------------------------------------------------------- Text files
+
+
+def read_text_file(path: str, doc_id: str, max_doc_chars: int) -> Iterator[RawRecord]:
+    """Read one ``.txt`` file as one record with location ``file``.
+
+    The text is kept exactly as stored (no newline translation), except that a leading
+    UTF-8 byte-order mark is removed. Files with a NUL byte are rejected as binary, and
+    undecodable bytes are reported with their byte offset in the file (0-based). A file
+    of more than ``4 * max_doc_chars`` bytes is rejected without being read: it must hold
+    more than ``max_doc_chars`` characters.
+    """
+    fields = {"id": doc_id}
+    try:
+        size = os.path.getsize(path)
+        if size > 4 * max_doc_chars:
+            yield RawRecord(
+                "file",
+                fields,
+                f"document has at least {-(-size // 4)} characters ({size} bytes), more than "
+                f"the limit of {max_doc_chars} (--max-doc-chars)",
+            )
+            return
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        yield RawRecord("file", fields, f"cannot read file: {exc.strerror or exc}")
+        return
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        yield RawRecord("file", fields, f"binary file (NUL byte at offset {nul})")
+        return
+    skipped = len(_BOM) if data.startswith(_BOM) else 0
+    try:
+        text = data[skipped:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield RawRecord("file", fields, f"invalid UTF-8 at byte offset {exc.start + skipped}")
+        return
+    yield RawRecord("file", {"id": doc_id, "text": text})

@@ -1,0 +1,91 @@
+"""The run manifest: parameters, versions, counts, and per-stage time and memory."""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from textreuse.config import RunConfig
+from textreuse.io.readers import Reject, ReadStats
+
+if TYPE_CHECKING:
+    from textreuse.output import OutputFolder
+
+_PACKAGES = ("textreuse", "duckdb", "pyarrow", "numpy", "xxhash", "rapidfuzz")
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory so far of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"process": round(own, 1), "children": round(children, 1)}
+
+
+class Manifest:
+    """Collects what a run did; written last, so its presence marks a complete run."""
+
+    def __init__(self, config: RunConfig, inputs: list[str]) -> None:
+        self.data: dict[str, Any] = {
+            "textreuse_manifest": 1,
+            "engine": "local",
+            "inputs": inputs,
+            "parameters": config.to_dict(),
+            "versions": _versions(),
+            "input_counts": {},
+            "output_counts": {},
+            "stages": {},
+        }
+        self._current: dict[str, Any] | None = None
+        self._started = time.monotonic()
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage and record the peak memory after it."""
+        started = time.monotonic()
+        entry: dict[str, Any] = {}
+        self.data["stages"][name] = entry
+        self._current = entry
+        try:
+            yield
+        finally:
+            entry["seconds"] = round(time.monotonic() - started, 3)
+            entry["peak_rss_mb"] = peak_rss_mb()
+            self._current = None
+
+    def stage_info(self, key: str, value: Any) -> None:
+        """Attach a figure to the running stage."""
+        if self._current is not None:
+            self._current[key] = value
+
+    def record_input(self, stats: ReadStats, rejects: list[Reject]) -> None:
+        counts = stats.to_dict()
+        reasons: dict[str, int] = {}
+        for reject in rejects:
+            kind = reject.reason.split(":")[0][:60]
+            reasons[kind] = reasons.get(kind, 0) + 1
+        counts["rejected_by_reason"] = reasons
+        self.data["input_counts"] = counts
+
+    def record_output(self, counts: dict[str, int], indexed_docs: int) -> None:
+        self.data["output_counts"] = {"documents_ok": indexed_docs, **counts}
+
+    def write(self, folder: OutputFolder) -> None:
+        self.data["seconds"] = round(time.monotonic() - self._started, 3)
+        self.data["peak_rss_mb"] = peak_rss_mb()
+        folder.write_text("manifest.json", json.dumps(self.data, indent=2, default=str) + "\n")

@@ -1,0 +1,175 @@
+"""The output folder: built beside its final place, renamed into place when complete."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from textreuse.errors import OutputError
+
+if TYPE_CHECKING:
+    from textreuse.engine.local import DuckDBEngine
+    from textreuse.io.readers import Reject
+
+OUTPUT_FILES = (
+    "documents.parquet",
+    "passages.parquet",
+    "clusters.parquet",
+    "duplicates.parquet",
+    "manifest.json",
+    "textreuse.duckdb",
+)
+
+
+class OutputFolder:
+    """A run's output, written into a hidden temporary folder next to ``path``.
+
+    :meth:`commit` renames it to ``path`` in one step; if the run fails the
+    temporary folder is removed, so ``path`` never holds a half-written result.
+    """
+
+    def __init__(self, path: Path, *, overwrite: bool = False) -> None:
+        self.path = path.resolve()
+        if self.path.exists() and not overwrite:
+            if not self.path.is_dir() or any(self.path.iterdir()):
+                raise OutputError(
+                    f"output folder {path} already exists and is not empty; "
+                    "choose another --out or pass --overwrite"
+                )
+        self.overwrite = overwrite
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.tmp-", dir=self.path.parent))
+        self.work_dir = self.tmp / "_work"
+        self.work_dir.mkdir()
+        self._committed = False
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def file(self, name: str) -> Path:
+        return self.tmp / name
+
+    def write_text(self, name: str, content: str) -> None:
+        """Write a file through a temporary name, then rename it."""
+        target = self.tmp / name
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(content, encoding="utf-8")
+        os.replace(partial, target)
+
+    def write_rejects(self, rejects: list[Reject]) -> None:
+        lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in rejects]
+        self.write_text("rejects.jsonl", "".join(line + "\n" for line in lines))
+
+    def commit(self) -> None:
+        """Drop the work files and move the finished folder into place."""
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+        old = None
+        if self.path.exists():
+            old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
+            os.replace(self.path, old)
+        os.replace(self.tmp, self.path)
+        self._committed = True
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+_DOCUMENTS_SQL = """
+    SELECT r.doc_id, r.text, r.site, r.date, r.title, r.url, r.author, r.status,
+           []::STRUCT("start" INTEGER, "end" INTEGER)[] AS boilerplate,
+           r.source, r.location
+    FROM records AS r ORDER BY r.doc_id
+"""
+
+_PASSAGES_SQL = """
+    SELECT p.pid::BIGINT AS passage_id, da.doc_id AS doc_a, p.a_start::INTEGER AS a_start,
+           p.a_end::INTEGER AS a_end, db.doc_id AS doc_b, p.b_start::INTEGER AS b_start,
+           p.b_end::INTEGER AS b_end, p.score::DOUBLE AS score, p.matches::INTEGER AS matches,
+           p.substitutions::INTEGER AS substitutions, p.insertions::INTEGER AS insertions,
+           p.deletions::INTEGER AS deletions, c.cluster_id
+    FROM passages_keyed AS p
+    JOIN docs AS da ON da.doc_key = p.ka
+    JOIN docs AS db ON db.doc_key = p.kb
+    JOIN occurrence_clusters AS c ON c.pid = p.pid AND c.side = 0
+    ORDER BY p.pid
+"""
+
+_CLUSTERS_SQL = """
+    SELECT DISTINCT c.cluster_id, d.doc_id, c.start_pos::INTEGER AS "start",
+           c.end_pos::INTEGER AS "end"
+    FROM occurrence_clusters AS c JOIN docs AS d ON d.doc_key = c.doc_key
+    ORDER BY c.cluster_id, d.doc_id, "start", "end"
+"""
+
+_DUPLICATES_SQL = """
+    SELECT d.doc_id, (dense_rank() OVER (ORDER BY g.label) - 1)::BIGINT AS group_id
+    FROM duplicate_components AS g JOIN docs AS d ON d.doc_key = g.node
+    ORDER BY group_id, d.doc_id
+"""
+
+
+def write_outputs(engine: DuckDBEngine, folder: OutputFolder) -> dict[str, int]:
+    """Write the Parquet outputs and the DuckDB database; returns output counts."""
+    con = engine.con
+    con.execute(
+        """CREATE OR REPLACE TABLE occurrence_clusters AS
+        SELECT o.pid, o.side, o.doc_key, o.start_pos, o.end_pos,
+               (dense_rank() OVER (ORDER BY l.label) - 1)::BIGINT AS cluster_id
+        FROM occurrence_spans AS o JOIN passage_components AS l ON l.node = o.node"""
+    )
+    queries = {
+        "documents.parquet": _DOCUMENTS_SQL,
+        "passages.parquet": _PASSAGES_SQL,
+        "clusters.parquet": _CLUSTERS_SQL,
+        "duplicates.parquet": _DUPLICATES_SQL,
+    }
+    for name, query in queries.items():
+        partial = folder.file(name + ".partial")
+        engine.copy_to_parquet(query, partial)
+        os.replace(partial, folder.file(name))
+    _write_database(folder)
+    return _output_counts(con)
+
+
+def _output_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    def scalar(sql: str) -> int:
+        row = con.execute(sql).fetchall()
+        return int(row[0][0]) if row and row[0][0] is not None else 0
+
+    return {
+        "passages": scalar("SELECT count(*) FROM passages_keyed"),
+        "clusters": scalar("SELECT count(DISTINCT cluster_id) FROM occurrence_clusters"),
+        "duplicate_groups": scalar("SELECT count(DISTINCT label) FROM duplicate_components"),
+        "documents_in_duplicate_groups": scalar("SELECT count(*) FROM duplicate_components"),
+    }
+
+
+def _write_database(folder: OutputFolder) -> None:
+    """``textreuse.duckdb``: one table per Parquet output, ready for SQL."""
+    partial = folder.file("textreuse.duckdb.partial")
+    con = duckdb.connect(str(partial))
+    try:
+        for name in ("documents", "passages", "clusters", "duplicates"):
+            source = folder.file(f"{name}.parquet")
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{source}')")
+        rejects = folder.file("rejects.jsonl")
+        if rejects.stat().st_size > 0:
+            con.execute(f"CREATE TABLE rejects AS SELECT * FROM read_json_auto('{rejects}')")
+    finally:
+        con.close()
+    os.replace(partial, folder.file("textreuse.duckdb"))

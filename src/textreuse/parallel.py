@@ -1,0 +1,56 @@
+"""Run a function over a stream of items in worker processes, bounded in memory."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerPool:
+    """A process pool created once per run (``threads`` = 1 runs inline)."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self._pool: ProcessPoolExecutor | None = None
+        if threads > 1:
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(max_workers=threads, mp_context=context)
+
+    def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Apply ``fn`` to each item; results come as they finish.
+
+        At most ``2 * threads`` items are in flight, so a long stream never
+        piles up in memory.
+        """
+        if self._pool is None:
+            for item in items:
+                yield fn(item)
+            return
+        pending: set[Future[R]] = set()
+        limit = 2 * self.threads
+        for item in items:
+            pending.add(self._pool.submit(fn, item))
+            if len(pending) >= limit:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,224 @@
+"""``textreuse run``: the whole job, stage by stage, on the local engine.
+
+Stages (each timed, with peak memory, in the manifest):
+
+1. ingest — read and validate every record, stream it to Parquet;
+2. keys — rank documents by id (every tie-break depends on ids, never on input order);
+3. fingerprint — seed n-gram postings and MinHash bands of exact-duplicate representatives;
+4. candidates — the relational plan: near-duplicate groups, postings to candidate pairs;
+5. align — align every candidate pair (in worker processes);
+6. cluster — passages to reuse clusters and near-duplicate groups;
+7. write — the output files, atomically.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from textreuse.config import RunConfig
+from textreuse.engine.local import DuckDBEngine
+from textreuse.engine.plan import (
+    CANDIDATE_STEPS,
+    CLUSTER_STEPS,
+    DUPLICATE_EDGES,
+    PRE_ALIGN_STEPS,
+)
+from textreuse.manifest import Manifest
+from textreuse.output import OutputFolder, write_outputs
+from textreuse.parallel import WorkerPool
+from textreuse.progress import Reporter
+from textreuse.stages.alignment import ALIGNED_SCHEMA, align_batch
+from textreuse.stages.fingerprint import (
+    BANDS_SCHEMA,
+    POSTINGS_SCHEMA,
+    FingerprintParams,
+    fingerprint_batch,
+)
+from textreuse.stages.ingest import ingest
+
+#: Characters two occurrences in one document may overlap and still be separate spans.
+OVERLAP_SLACK = 40
+
+
+def run(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    overwrite: bool = False,
+    progress: str = "auto",
+    **options: Any,
+) -> dict[str, Any]:
+    """Find, align and cluster reused passages in ``inputs``; write them to ``out``.
+
+    ``options`` are the fields of :class:`~textreuse.config.RunConfig` and
+    :class:`~textreuse.core.align.AlignParams` (``threads``, ``max_df``,
+    ``min_words``, ...). Returns the manifest. Nothing appears at ``out`` unless
+    the whole run succeeds.
+    """
+    config = RunConfig.from_options(**options)
+    folder = OutputFolder(Path(out), overwrite=overwrite)
+    manifest = Manifest(config=config, inputs=[str(p) for p in inputs])
+    with folder, Reporter(progress) as reporter, WorkerPool(config.threads) as pool:
+        _run_stages(inputs, config, folder, manifest, reporter, pool)
+        folder.commit()
+    return manifest.data
+
+
+def _run_stages(
+    inputs: Sequence[str | Path],
+    config: RunConfig,
+    folder: OutputFolder,
+    manifest: Manifest,
+    reporter: Reporter,
+    pool: WorkerPool,
+) -> None:
+    work = folder.work_dir
+    with manifest.stage("ingest"):
+        reporter.stage("reading input")
+        result = ingest(
+            inputs,
+            work / "records.parquet",
+            max_doc_chars=config.max_doc_chars,
+            batch_size=config.batch_size,
+            on_error=config.on_error,
+            on_batch=reporter.advance,
+        )
+        manifest.record_input(result.stats, result.rejects)
+        folder.write_rejects(result.rejects)
+
+    engine = DuckDBEngine(work, config.threads)
+    try:
+        with manifest.stage("keys"):
+            engine.con.execute(
+                f"""CREATE TABLE records AS
+                SELECT * FROM read_parquet('{work / "records.parquet"}')"""
+            )
+            engine.con.execute(
+                """CREATE TABLE docs AS
+                SELECT (row_number() OVER (ORDER BY doc_id) - 1)::INTEGER AS doc_key,
+                       doc_id, text_hash, content_start, content_end,
+                       content_end - content_start AS n_content, n_words
+                FROM records WHERE status = 'ok'"""
+            )
+            engine.run(PRE_ALIGN_STEPS[0])
+            n_docs = engine.count("docs")
+
+        with manifest.stage("fingerprint"):
+            _fingerprint(engine, config, pool, reporter, work)
+
+        with manifest.stage("candidates"):
+            engine.run(PRE_ALIGN_STEPS[1])
+            manifest.stage_info("lsh_components_rounds", engine.components("lsh_edges", "lsh_components"))
+            for step in CANDIDATE_STEPS:
+                engine.run(step, max_df=config.max_df, min_shared=config.min_shared)
+            manifest.stage_info("candidate_pairs", engine.count("candidate_pairs"))
+            manifest.stage_info("align_pairs", engine.count("align_pairs"))
+
+        with manifest.stage("align"):
+            _align(engine, config, pool, reporter, work)
+
+        with manifest.stage("cluster"):
+            reporter.stage("clustering")
+            _cluster(engine, config)
+
+        with manifest.stage("write"):
+            reporter.stage("writing output")
+            counts = write_outputs(engine, folder)
+            manifest.record_output(counts, n_docs)
+        manifest.write(folder)
+    finally:
+        engine.close()
+
+
+def _fingerprint(
+    engine: DuckDBEngine, config: RunConfig, pool: WorkerPool, reporter: Reporter, work: Path
+) -> None:
+    params = FingerprintParams(
+        ngram=config.align.ngram,
+        dup_ngram=config.dup_ngram,
+        num_perm=config.num_perm,
+        bands=config.bands,
+    )
+    total = engine.count("exact_groups WHERE doc_key = erep")
+    reporter.stage("fingerprinting", total)
+    reader = engine.arrow_reader(
+        """SELECT d.doc_key, r.text FROM docs AS d
+           JOIN exact_groups AS e ON e.doc_key = d.doc_key AND e.doc_key = e.erep
+           JOIN records AS r ON r.doc_id = d.doc_id""",
+        batch_size=512,
+    )
+    job = functools.partial(fingerprint_batch, params)
+    with (
+        pq.ParquetWriter(work / "postings.parquet", POSTINGS_SCHEMA) as postings,
+        pq.ParquetWriter(work / "bands.parquet", BANDS_SCHEMA) as bands,
+    ):
+        for post_batch, band_batch in pool.map_unordered(job, reader):
+            postings.write_batch(post_batch)
+            bands.write_batch(band_batch)
+            reporter.advance(len(set(band_batch.column("doc_key").to_pylist())) or 1)
+    engine.load_parquet("postings", work / "postings.parquet")
+    engine.load_parquet("bands", work / "bands.parquet")
+
+
+def _align(
+    engine: DuckDBEngine, config: RunConfig, pool: WorkerPool, reporter: Reporter, work: Path
+) -> None:
+    total = engine.count("align_pairs")
+    reporter.stage("aligning", total)
+    reader = engine.arrow_reader(
+        """SELECT p.ka, ra.text AS text_a, p.kb, rb.text AS text_b
+           FROM (SELECT DISTINCT ka, kb FROM align_pairs) AS p
+           JOIN docs AS da ON da.doc_key = p.ka JOIN records AS ra ON ra.doc_id = da.doc_id
+           JOIN docs AS db ON db.doc_key = p.kb JOIN records AS rb ON rb.doc_id = db.doc_id
+           ORDER BY p.ka, p.kb""",
+        batch_size=256,
+    )
+    job = functools.partial(align_batch, config.align)
+    with pq.ParquetWriter(work / "aligned.parquet", ALIGNED_SCHEMA) as writer:
+        for batch, size in pool.map_unordered(_sized(job), _batches(reader)):
+            writer.write_batch(batch)
+            reporter.advance(size)
+    engine.load_parquet("aligned", work / "aligned.parquet")
+
+
+class _sized:
+    """Wraps a batch job so that it also returns its input size (for progress)."""
+
+    def __init__(self, job: Any) -> None:
+        self.job = job
+
+    def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, int]:
+        return self.job(batch), batch.num_rows
+
+
+def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
+    yield from reader
+
+
+def _cluster(engine: DuckDBEngine, config: RunConfig) -> None:
+    con = engine.con
+    con.execute(
+        """CREATE OR REPLACE TABLE passages_keyed AS
+        SELECT row_number() OVER (ORDER BY ka, kb, a_start, b_start, a_end, b_end) - 1 AS pid, *
+        FROM (
+            SELECT ka, kb, a_start, a_end, b_start, b_end, score,
+                   matches, substitutions, insertions, deletions
+            FROM aligned
+            UNION ALL
+            SELECT x.ka, x.kb, da.content_start, da.content_end, db.content_start, db.content_end,
+                   1.0, da.n_words, 0, 0, 0
+            FROM exact_passages AS x
+            JOIN docs AS da ON da.doc_key = x.ka JOIN docs AS db ON db.doc_key = x.kb
+        ) AS p"""
+    )
+    for step in CLUSTER_STEPS:
+        engine.run(step, overlap_slack=OVERLAP_SLACK)
+    engine.components("passage_edges", "passage_components")
+    engine.run(DUPLICATE_EDGES, dup_coverage=config.dup_coverage)
+    engine.components("duplicate_edges", "duplicate_components")

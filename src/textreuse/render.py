@@ -1,0 +1,84 @@
+"""Terminal rendering of comparisons and run summaries (rich)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from textreuse.compare import Comparison
+from textreuse.core.tokenize import tokenize
+
+
+def _marked(text: str, start: int, end: int, changed: set[int]) -> Text:
+    """The passage text with changed words (by token index) highlighted."""
+    out = Text()
+    tokens = tokenize(text[start:end])
+    cursor = 0
+    for index, (t_start, t_end) in enumerate(zip(tokens.starts.tolist(), tokens.ends.tolist(), strict=True)):
+        out.append(text[start + cursor : start + t_start])
+        word = text[start + t_start : start + t_end]
+        out.append(word, style="bold red" if index in changed else "")
+        cursor = t_end
+    out.append(text[start + cursor : end])
+    return out
+
+
+def _changed_words(words_a: list[str], words_b: list[str]) -> tuple[set[int], set[int]]:
+    changed_a: set[int] = set()
+    changed_b: set[int] = set()
+    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(words_a, words_b):
+        if tag != "equal":
+            changed_a.update(range(a0, a1))
+            changed_b.update(range(b0, b1))
+    return changed_a, changed_b
+
+
+def print_comparison(result: Comparison, text_a: str, text_b: str, name_a: str, name_b: str) -> None:
+    """Aligned passages side by side; words that differ are marked in red."""
+    console = Console()
+    console.print(
+        f"[bold]{len(result.passages)} passage(s)[/bold], score {result.score:.3f} "
+        f"({result.words_a} and {result.words_b} words)"
+    )
+    for number, passage in enumerate(result.passages, 1):
+        words_a = tokenize(text_a[passage.a_start : passage.a_end]).words
+        words_b = tokenize(text_b[passage.b_start : passage.b_end]).words
+        changed_a, changed_b = _changed_words(words_a, words_b)
+        table = Table(
+            title=(
+                f"passage {number}: score {passage.score:.3f}, {passage.matches} matching, "
+                f"{passage.substitutions} substituted, {passage.insertions} inserted, "
+                f"{passage.deletions} deleted words"
+            ),
+            show_lines=True,
+            expand=True,
+        )
+        table.add_column(f"{name_a} [{passage.a_start}:{passage.a_end}]", ratio=1)
+        table.add_column(f"{name_b} [{passage.b_start}:{passage.b_end}]", ratio=1)
+        table.add_row(
+            _marked(text_a, passage.a_start, passage.a_end, changed_a),
+            _marked(text_b, passage.b_start, passage.b_end, changed_b),
+        )
+        console.print(table)
+
+
+def print_run_summary(manifest: dict[str, Any], out: Path) -> None:
+    """What a run read and found, in a few lines."""
+    console = Console()
+    counts = manifest["input_counts"]
+    found = manifest["output_counts"]
+    console.print(
+        f"[bold]read[/bold] {counts['read']} records: {counts['ok']} ok, "
+        f"{counts['empty']} empty, {counts['rejected']} rejected"
+    )
+    console.print(
+        f"[bold]found[/bold] {found['passages']} reused passages in {found['clusters']} clusters; "
+        f"{found['documents_in_duplicate_groups']} documents in "
+        f"{found['duplicate_groups']} near-duplicate groups"
+    )
+    console.print(f"[bold]took[/bold] {manifest['seconds']:.1f} s; output in {out}")

@@ -1,0 +1,72 @@
+"""Arrow schemas shared by every stage and engine: the output contract."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+#: Optional metadata columns accepted on input and kept in documents.parquet.
+METADATA_FIELDS: tuple[str, ...] = ("site", "date", "title", "url", "author")
+
+STATUS_OK = "ok"
+STATUS_EMPTY = "empty"
+STATUS_REJECTED = "rejected"
+
+SPAN = pa.struct([pa.field("start", pa.int32()), pa.field("end", pa.int32())])
+
+#: One input record after reading. ``source``/``location`` say where it came from.
+RECORD_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("text", pa.string()),
+        *(pa.field(name, pa.string()) for name in METADATA_FIELDS),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("location", pa.string(), nullable=False),
+    ]
+)
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("text", pa.string()),
+        *(pa.field(name, pa.string()) for name in METADATA_FIELDS),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("boilerplate", pa.list_(SPAN)),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("location", pa.string(), nullable=False),
+    ]
+)
+
+PASSAGES_SCHEMA = pa.schema(
+    [
+        pa.field("passage_id", pa.int64(), nullable=False),
+        pa.field("doc_a", pa.string(), nullable=False),
+        pa.field("a_start", pa.int32(), nullable=False),
+        pa.field("a_end", pa.int32(), nullable=False),
+        pa.field("doc_b", pa.string(), nullable=False),
+        pa.field("b_start", pa.int32(), nullable=False),
+        pa.field("b_end", pa.int32(), nullable=False),
+        pa.field("score", pa.float64(), nullable=False),
+        pa.field("matches", pa.int32(), nullable=False),
+        pa.field("substitutions", pa.int32(), nullable=False),
+        pa.field("insertions", pa.int32(), nullable=False),
+        pa.field("deletions", pa.int32(), nullable=False),
+        pa.field("cluster_id", pa.int64(), nullable=False),
+    ]
+)
+
+CLUSTERS_SCHEMA = pa.schema(
+    [
+        pa.field("cluster_id", pa.int64(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("start", pa.int32(), nullable=False),
+        pa.field("end", pa.int32(), nullable=False),
+    ]
+)
+
+DUPLICATES_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("group_id", pa.int64(), nullable=False),
+    ]
+)

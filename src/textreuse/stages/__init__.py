@@ -1,0 +1,1 @@
+"""Pipeline stages: each turns Arrow batches into Arrow batches, engine-agnostic."""

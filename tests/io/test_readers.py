@@ -1,0 +1,533 @@
+"""Tests for textreuse.io.readers: every input format, every kind of bad record."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from textreuse.errors import DuplicateIdError, InputError
+from textreuse.io.readers import ReadStats, RecordReader, Reject
+from textreuse.schema import RECORD_SCHEMA
+
+
+def read_all(reader: RecordReader) -> list[dict[str, object]]:
+    """Read every batch, check the schema and counting invariant, return rows."""
+    rows: list[dict[str, object]] = []
+    for batch in reader.batches():
+        assert batch.schema.equals(RECORD_SCHEMA)
+        assert batch.num_rows <= reader.batch_size
+        rows.extend(batch.to_pylist())
+    stats = reader.stats
+    assert stats.read == stats.ok + stats.empty + stats.rejected == len(rows)
+    assert stats.rejected == len(reader.rejects)
+    return rows
+
+
+def read_paths(
+    *paths: Path | str, **options: object
+) -> tuple[list[dict[str, object]], RecordReader]:
+    reader = RecordReader(list(paths), **options)  # type: ignore[arg-type]
+    return read_all(reader), reader
+
+
+def write_jsonl(path: Path, records: list[object]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def only_reject(reader: RecordReader) -> Reject:
+    assert len(reader.rejects) == 1, reader.rejects
+    return reader.rejects[0]
+
+
+# ------------------------------------------------------------------------ happy paths
+
+
+def test_jsonl_happy_path_keeps_metadata_and_converts(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "x1", "text": "Hello\r\nworld", "site": "s", "date": "2020-01-01",
+             "title": "T", "url": "http://u", "author": "A", "extra": [1, 2]},
+            {"id": 42, "text": "second", "date": 2020, "title": 1.5, "author": None},
+        ],
+    )  # fmt: skip
+    rows, reader = read_paths(path)
+    assert rows[0] == {
+        "doc_id": "x1",
+        "text": "Hello\r\nworld",
+        "site": "s",
+        "date": "2020-01-01",
+        "title": "T",
+        "url": "http://u",
+        "author": "A",
+        "status": "ok",
+        "source": str(path),
+        "location": "line 1",
+    }
+    assert rows[1]["doc_id"] == "42"
+    assert rows[1]["date"] == "2020"
+    assert rows[1]["title"] == "1.5"
+    assert rows[1]["author"] is None
+    assert rows[1]["location"] == "line 2"
+    assert reader.stats.ok == 2 and reader.stats.files == 1 and reader.rejects == []
+
+
+def test_jsonl_blank_lines_skipped_but_counted(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndjson"
+    path.write_bytes(b'\n{"id": "a", "text": "t"}\r\n   \n{"id": "b", "text": "u"}')
+    rows, reader = read_paths(path)
+    assert [(r["doc_id"], r["location"]) for r in rows] == [("a", "line 2"), ("b", "line 4")]
+    assert reader.stats.read == 2
+
+
+def test_jsonl_gz_happy_path(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as f:
+        for i in range(5):
+            f.write(json.dumps({"id": i, "text": f"doc {i}\r\n"}) + "\n")
+    rows, _ = read_paths(path)
+    assert [r["text"] for r in rows] == [f"doc {i}\r\n" for i in range(5)]
+
+
+def test_parquet_happy_path(tmp_path: Path) -> None:
+    path = tmp_path / "a.parquet"
+    table = pa.table(
+        {
+            "id": pa.array([1, 2, 3], pa.int64()),
+            "text": ["a\r\nb", "  ", "c"],
+            "title": ["t1", None, "t3"],
+            "date": pa.array([1.5, 2.0, None]),
+            "other": [1, 2, 3],
+        }
+    )
+    pq.write_table(table, path, row_group_size=2)
+    rows, reader = read_paths(path, batch_size=2)
+    assert [r["doc_id"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["text"] == "a\r\nb"
+    assert [r["title"] for r in rows] == ["t1", None, "t3"]
+    assert rows[0]["date"] == "1.5"
+    assert [r["location"] for r in rows] == ["row 1", "row 2", "row 3"]
+    assert [r["status"] for r in rows] == ["ok", "empty", "ok"]
+    assert reader.stats.empty == 1
+
+
+def test_csv_happy_path_with_embedded_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfid,title,text\r\n"
+        b'1,First,"line one\r\nline two"\r\n'
+        b"2,,plain\r\n"
+        b"\r\n"
+        b'3,Third,"with ""quotes"", and\nLF"\r\n'
+    )
+    rows, reader = read_paths(path)
+    assert [r["doc_id"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["text"] == "line one\r\nline two"
+    assert rows[0]["title"] == "First"
+    assert rows[1]["title"] is None
+    assert rows[2]["text"] == 'with "quotes", and\nLF'
+    assert [r["location"] for r in rows] == ["row 1 (line 2)", "row 2 (line 4)", "row 3 (line 6)"]
+    assert reader.rejects == []
+
+
+def test_folder_of_txt_files(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "x.txt").write_text("hidden")
+    (folder / "b.txt").write_bytes(b"\xef\xbb\xbfbee\r\nline\r")
+    (folder / "sub" / "a.txt").write_bytes(b"sub a")
+    (folder / "a.txt").write_bytes(b"a")
+    (folder / "notes.md").write_text("ignored")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    rows, reader = read_paths(folder)
+    assert [r["doc_id"] for r in rows] == ["a.txt", "b.txt", "sub/a.txt"]
+    assert rows[1]["text"] == "bee\r\nline\r"
+    assert {r["location"] for r in rows} == {"file"}
+    assert rows[2]["source"] == os.path.join(str(folder), "sub/a.txt")
+    assert sorted(reader.stats.ignored_files) == sorted(
+        [
+            os.path.join(str(folder), ".hidden") + os.sep,
+            os.path.join(str(folder), ".DS_Store"),
+            os.path.join(str(folder), "notes.md"),
+        ]
+    )
+    assert reader.stats.files == 3
+
+
+def test_single_txt_file(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(b"one\r\ntwo")
+    rows, _ = read_paths(path)
+    assert rows == [
+        {
+            "doc_id": "doc.txt",
+            "text": "one\r\ntwo",
+            "site": None,
+            "date": None,
+            "title": None,
+            "url": None,
+            "author": None,
+            "status": "ok",
+            "source": str(path),
+            "location": "file",
+        }
+    ]
+
+
+def test_mixed_inputs_and_stats_dict(tmp_path: Path) -> None:
+    jsonl = write_jsonl(tmp_path / "a.jsonl", [{"id": "j", "text": "x"}])
+    txt = tmp_path / "t.txt"
+    txt.write_text("")
+    rows, reader = read_paths(jsonl, txt)
+    assert [r["status"] for r in rows] == ["ok", "empty"]
+    assert reader.stats.to_dict() == {
+        "read": 2,
+        "ok": 1,
+        "empty": 1,
+        "rejected": 0,
+        "files": 2,
+        "ignored_files": [],
+    }
+    assert ReadStats().read == 0
+
+
+# ------------------------------------------------------------------------- bad records
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"id": "a", "text": ', "malformed JSON: Expecting value at column 21"),
+        (b'["a", "b"]', "expected a JSON object, got list"),
+        (b'{"text": "t"}', "missing required field 'id'"),
+        (b'{"id": "a"}', "missing required field 'text'"),
+        (b'{"id": "a", "text": 5}', "field 'text' must be a string, got integer"),
+        (b'{"id": 1.5, "text": "t"}', "field 'id' must be a string or integer, got number"),
+        (b'{"id": true, "text": "t"}', "field 'id' must be a string or integer, got boolean"),
+        (b'{"id": "", "text": "t"}', "field 'id' is empty"),
+        (b'{"id": "a", "text": "t", "date": []}', "field 'date' must be a string, got list"),
+        (b'{"id": "a", "text": "t", "url": {}}', "field 'url' must be a string, got object"),
+        (b'{"id": "a", "text": "t", "site": false}', "field 'site' must be a string, got boolean"),
+        (b'{"id": "a", "text": "\\ud800"}', "field 'text' contains an unpaired surrogate escape"),
+        (b'{"id": "a", "text": "caf\xc3"}', "invalid UTF-8 at byte offset 24 of the line"),
+    ],
+)
+def test_jsonl_bad_line_rejected(tmp_path: Path, line: bytes, reason: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"id": "ok", "text": "fine"}\n' + line + b"\n")
+    rows, reader = read_paths(path)
+    reject = only_reject(reader)
+    assert reject.reason == reason
+    assert reject.location == "line 2"
+    assert reject.source == str(path)
+    assert rows[1]["status"] == "rejected"
+    assert rows[1]["text"] is None
+    assert rows[1]["location"] == "line 2"
+    unparsed = reason.startswith(("malformed", "invalid UTF-8", "expected a JSON object"))
+    has_id = b'"id": "a"' in line and not unparsed
+    expected_id = "a" if has_id else None
+    assert reject.doc_id == expected_id
+    assert rows[1]["doc_id"] == (expected_id or f"{path}#line 2")
+    assert rows[0]["status"] == "ok"
+
+
+def test_reject_to_dict() -> None:
+    reject = Reject("f.jsonl", "line 3", None, "why")
+    assert reject.to_dict() == {
+        "source": "f.jsonl",
+        "location": "line 3",
+        "doc_id": None,
+        "reason": "why",
+    }
+
+
+def test_fail_mode_raises_at_first_bad_record(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "t"}\n{"id": "b"}\n')
+    reader = RecordReader([path], on_error="fail")
+    with pytest.raises(InputError) as info:
+        read_all(reader)
+    assert info.value.location == "line 2"
+    assert info.value.reason == "missing required field 'text'"
+    assert str(info.value) == f"{path}, line 2: missing required field 'text'"
+
+
+def test_empty_documents_are_not_rejected(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [{"id": "a", "text": ""}, {"id": "b", "text": " \n\t"}]
+    )
+    rows, reader = read_paths(path, on_error="fail")
+    assert [(r["status"], r["text"]) for r in rows] == [("empty", ""), ("empty", " \n\t")]
+    assert reader.stats.empty == 2 and reader.stats.rejected == 0
+
+
+def test_huge_document_rejected(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [{"id": "a", "text": "x" * 11}, {"id": "b", "text": "y"}]
+    )
+    rows, reader = read_paths(path, max_doc_chars=10)
+    reject = only_reject(reader)
+    assert reject.reason == (
+        "document has 11 characters, more than the limit of 10 (--max-doc-chars)"
+    )
+    assert reject.doc_id == "a" and rows[0]["doc_id"] == "a"
+    assert rows[1]["status"] == "ok"
+
+
+def test_huge_txt_file_rejected_without_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 41)
+    _, reader = read_paths(path, max_doc_chars=10)
+    assert only_reject(reader).reason == (
+        "document has at least 11 characters (41 bytes), more than the limit of 10 "
+        "(--max-doc-chars)"
+    )
+
+
+def test_txt_binary_and_undecodable(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "bin.txt").write_bytes(b"abc\x00def")
+    (folder / "latin.txt").write_bytes(b"\xef\xbb\xbfcaf\xe9!")
+    (folder / "ok.txt").write_bytes(b"fine")
+    rows, reader = read_paths(folder)
+    assert [(r.doc_id, r.location, r.reason) for r in reader.rejects] == [
+        ("bin.txt", "file", "binary file (NUL byte at offset 3)"),
+        ("latin.txt", "file", "invalid UTF-8 at byte offset 6"),
+    ]
+    assert [r["status"] for r in rows] == ["rejected", "rejected", "ok"]
+    assert [r["doc_id"] for r in rows] == ["bin.txt", "latin.txt", "ok.txt"]
+
+
+def test_unreadable_txt_inside_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    locked = folder / "locked.txt"
+    locked.write_text("secret")
+    (folder / "ok.txt").write_text("fine")
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running with privileges that can read a chmod 000 file")
+        rows, reader = read_paths(folder)
+        reject = only_reject(reader)
+        assert reject.doc_id == "locked.txt"
+        assert reject.reason.startswith("cannot read file: ")
+        assert [r["status"] for r in rows] == ["rejected", "ok"]
+    finally:
+        locked.chmod(0o644)
+
+
+def test_unreadable_input_file_is_file_level(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated, so it also runs as root (where chmod 000 does not stop reading)."""
+    from textreuse.io import formats
+
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "text": "t"}])
+    other = write_jsonl(tmp_path / "b.jsonl", [{"id": "b", "text": "t"}])
+
+    def deny(name: object, *args: object, **kwargs: object) -> object:
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return open(name, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(formats, "open", deny, raising=False)
+    rows, reader = read_paths(path, other)
+    reject = only_reject(reader)
+    assert (reject.location, reject.reason) == ("file", "cannot read file: Permission denied")
+    assert [r["status"] for r in rows] == ["rejected", "ok"]
+    with pytest.raises(InputError, match="cannot read file"):
+        read_all(RecordReader([path, other], on_error="fail"))
+
+
+def test_nonexistent_path_raises_before_reading(tmp_path: Path) -> None:
+    good = write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "text": "t"}])
+    missing = tmp_path / "nope.jsonl"
+    with pytest.raises(InputError) as info:
+        RecordReader([good, missing])
+    assert info.value.source == str(missing)
+    assert info.value.reason == "no such file or folder"
+
+
+def test_unsupported_extension_raises(tmp_path: Path) -> None:
+    path = tmp_path / "data.xyz"
+    path.write_text("x")
+    with pytest.raises(InputError) as info:
+        RecordReader([path], on_error="skip")
+    assert info.value.reason == (
+        "unsupported input type '.xyz': expected .jsonl, .jsonl.gz, .parquet, .csv, .txt "
+        "or a folder"
+    )
+
+
+def test_truncated_gzip_stops_file_and_continues(tmp_path: Path) -> None:
+    data = b"".join(
+        json.dumps({"id": f"d{i}", "text": "word " * 50 + str(i)}).encode() + b"\n"
+        for i in range(200)
+    )
+    full = gzip.compress(data)
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(full[: len(full) // 2])
+    after = write_jsonl(tmp_path / "after.jsonl", [{"id": "z", "text": "after"}])
+    rows, reader = read_paths(broken, after)
+    reject = only_reject(reader)
+    assert reject.reason == "truncated gzip stream; rest of the file skipped"
+    good = [r for r in rows if r["source"] == str(broken) and r["status"] == "ok"]
+    assert 0 < len(good) < 200
+    assert reject.location == f"line {len(good) + 1}"
+    assert rows[-1]["doc_id"] == "z"
+
+
+def test_not_gzip_is_file_level(tmp_path: Path) -> None:
+    path = tmp_path / "fake.jsonl.gz"
+    path.write_bytes(b'{"id": "a", "text": "t"}\n')
+    rows, reader = read_paths(path)
+    reject = only_reject(reader)
+    assert reject.location == "file"
+    assert reject.reason.startswith("not a gzip file")
+    assert rows[0]["doc_id"] == f"{path}#file"
+
+
+def test_parquet_missing_column_skip_and_fail(tmp_path: Path) -> None:
+    path = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"id": ["a"], "body": ["t"]}), path)
+    rows, reader = read_paths(path)
+    reject = only_reject(reader)
+    assert reject.location == "file"
+    assert reject.reason == "missing required column 'text'; the file has 'id', 'body'"
+    assert reader.stats.read == reader.stats.rejected == 1
+    assert rows[0]["status"] == "rejected"
+    with pytest.raises(InputError, match="missing required column 'text'"):
+        read_all(RecordReader([path], on_error="fail"))
+
+
+def test_parquet_wrong_column_type(tmp_path: Path) -> None:
+    path = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"id": ["a"], "text": pa.array([5], pa.int64())}), path)
+    _, reader = read_paths(path)
+    assert only_reject(reader).reason == "column 'text' has type int64, expected string"
+
+
+def test_parquet_null_values_rejected_per_row(tmp_path: Path) -> None:
+    path = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"id": ["a", None, "c"], "text": ["t", "u", None]}), path)
+    rows, reader = read_paths(path)
+    assert [(r.location, r.reason) for r in reader.rejects] == [
+        ("row 2", "field 'id' must be a string or integer, got null"),
+        ("row 3", "field 'text' must be a string, got null"),
+    ]
+    assert [r["status"] for r in rows] == ["ok", "rejected", "rejected"]
+
+
+def test_not_a_parquet_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.parquet"
+    path.write_bytes(b"this is not parquet at all")
+    _, reader = read_paths(path)
+    reject = only_reject(reader)
+    assert reject.location == "file"
+    assert reject.reason.startswith("not a readable Parquet file")
+
+
+def test_csv_missing_column_and_short_rows(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,body\n1,x\n")
+    short = tmp_path / "short.csv"
+    short.write_text("id,text\n1\n2,b,extra\n")
+    _, reader = read_paths(bad, short)
+    assert [(r.source, r.location, r.reason) for r in reader.rejects] == [
+        (str(bad), "file", "missing required column 'text'; the header has 'id', 'body'"),
+        (str(short), "row 1 (line 2)", "missing required field 'text'"),
+        (str(short), "row 2 (line 3)", "row has 3 fields but the header has 2"),
+    ]
+
+
+def test_csv_invalid_utf8_stops_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b'id,text\n1,"ok\nstill ok"\n2,b\xffad\n3,never read\n')
+    rows, reader = read_paths(path)
+    reject = only_reject(reader)
+    assert reject.location == "row 2 onwards"
+    assert reject.reason == ("invalid UTF-8 at byte offset 3 of line 4; rest of the file skipped")
+    assert [r["status"] for r in rows] == ["ok", "rejected"]
+
+
+def test_csv_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"")
+    _, reader = read_paths(path)
+    assert only_reject(reader).reason == "empty CSV file: no header row"
+
+
+def test_duplicate_ids_across_files_skip(tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": "1"}, {"id": 7, "text": "2"}])
+    second = tmp_path / "b.csv"
+    second.write_text("id,text\ny,3\n7,4\n")
+    rows, reader = read_paths(first, second)
+    reject = only_reject(reader)
+    assert reject.reason == f"duplicate id '7': first seen in {first}, line 2"
+    assert reject.source == str(second)
+    assert reject.location == "row 2 (line 3)"
+    assert reject.doc_id == "7"
+    dup_row = rows[-1]
+    assert dup_row["status"] == "rejected"
+    assert dup_row["doc_id"] == f"{second}#row 2 (line 3)"
+    assert len({r["doc_id"] for r in rows}) == len(rows)
+
+
+def test_duplicate_ids_fail(tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": "1"}])
+    second = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": "2"}])
+    with pytest.raises(DuplicateIdError) as info:
+        read_all(RecordReader([first, second], on_error="fail"))
+    message = str(info.value)
+    assert str(first) in message and "line 1" in message
+    assert message.startswith(f"{second}, line 1: duplicate id 'x'")
+
+
+def test_counting_and_batch_size(tmp_path: Path) -> None:
+    records: list[object] = []
+    for i in range(23):
+        if i % 5 == 0:
+            records.append({"id": f"d{i}"})
+        elif i % 7 == 0:
+            records.append({"id": f"d{i}", "text": ""})
+        else:
+            records.append({"id": f"d{i}", "text": f"text {i}"})
+    path = write_jsonl(tmp_path / "a.jsonl", records)
+    reader = RecordReader([path], batch_size=4)
+    sizes = [batch.num_rows for batch in reader.batches()]
+    assert sizes == [4, 4, 4, 4, 4, 3]
+    stats = reader.stats
+    assert (stats.read, stats.ok, stats.empty, stats.rejected) == (23, 15, 3, 5)
+    # a second pass starts fresh
+    assert len(read_all(reader)) == 23 and reader.stats.read == 23
+
+
+def test_batches_stream_lazily(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": i, "text": "t"} for i in range(10)])
+    reader = RecordReader([path], batch_size=3)
+    first = next(reader.batches())
+    assert first.num_rows == 3
+    assert reader.stats.read == 3
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text())
+def test_jsonl_text_roundtrip(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "prop.jsonl"
+    path.write_text(json.dumps({"id": "p", "text": text}) + "\n", encoding="utf-8")
+    reader = RecordReader([path], max_doc_chars=10**6)
+    rows = [row for batch in reader.batches() for row in batch.to_pylist()]
+    assert rows[0]["text"] == text
+    assert rows[0]["status"] == ("ok" if text.strip() else "empty")
