@@ -13,9 +13,11 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+SEEDS := $(wildcard ../shared/data/seeds)
+
 demo: $(STAMP)
-	$(VENV)/bin/textreuse run examples/corpus.jsonl examples/seeds --out demo-out --overwrite
-	$(VENV)/bin/textreuse report demo-out
+	$(VENV)/bin/textreuse run examples/corpus.jsonl $(SEEDS) --out demo-out --overwrite
+	$(VENV)/bin/textreuse compare examples/demo/wire.txt examples/demo/spun.txt
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

@@ -1106,7 +1106,12 @@ def main() -> None:
     with corpus_path.open("w", encoding="utf-8", newline="\n") as fh:
         for r in records:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    planted_path.write_text(json.dumps(planted, indent=2) + "\n", encoding="utf-8")
+    rel_lines = ",\n".join("    " + json.dumps(r) for r in planted["relations"])
+    planted_path.write_text(
+        '{\n  "relations": [\n' + rel_lines + "\n  ],\n"
+        f'  "controls": {json.dumps(planted["controls"])}\n}}\n',
+        encoding="utf-8",
+    )
 
     # re-read what was written and check it again
     lines = corpus_path.read_text(encoding="utf-8").splitlines()

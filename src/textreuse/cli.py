@@ -32,7 +32,9 @@ def _align_options(fn: F) -> F:
     options = [
         click.option("--ngram", type=click.IntRange(min=1), help="Words per seed n-gram [4]."),
         click.option(
-            "--min-words", type=click.IntRange(min=1), help="Shortest passage reported, in words [12]."
+            "--min-words",
+            type=click.IntRange(min=1),
+            help="Shortest passage reported, in words [12].",
         ),
         click.option(
             "--min-seeds", type=click.IntRange(min=1), help="Shared n-grams a passage needs [2]."
@@ -78,7 +80,7 @@ def main() -> None:
 @click.option(
     "--min-shared",
     type=click.IntRange(min=1),
-    help="Distinct n-grams two documents must share to be aligned [3].",
+    help="Distinct n-grams two documents must share to be aligned [4].",
 )
 @click.option(
     "--on-error",
@@ -92,6 +94,10 @@ def main() -> None:
     type=click.IntRange(min=1),
     help="Reject documents longer than this many characters [5000000].",
 )
+@click.option(
+    "--txt-fallback-encoding",
+    help="Encoding for .txt files that are not valid UTF-8, e.g. cp1252 [none: reject them].",
+)
 @click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
 @click.option(
     "--progress",
@@ -101,7 +107,9 @@ def main() -> None:
     help="Progress bars (terminal), log lines, or nothing.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def run(inputs: tuple[Path, ...], out: Path, overwrite: bool, progress: str, quiet: bool, **options: Any) -> None:
+def run(
+    inputs: tuple[Path, ...], out: Path, overwrite: bool, progress: str, quiet: bool, **options: Any
+) -> None:
     """Find reused passages in INPUTS (JSONL, Parquet, CSV, .txt folders) and write OUT.
 
     Writes documents, passages, clusters and near-duplicate groups as Parquet,
@@ -132,7 +140,9 @@ def compare(file_a: Path, file_b: Path, as_json: bool, **options: Any) -> None:
     """Align two text files and show their shared passages side by side."""
     text_a, text_b = _read_text(file_a), _read_text(file_b)
     try:
-        result = compare_texts(text_a, text_b, **{k: v for k, v in options.items() if v is not None})
+        result = compare_texts(
+            text_a, text_b, **{k: v for k, v in options.items() if v is not None}
+        )
     except TextReuseError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -152,8 +162,17 @@ def eval_group() -> None:
 
 
 @eval_group.command(name="pan")
-@click.option("--truth", required=True, type=click.Path(path_type=Path, file_okay=False), help="PAN truth folder.")
-@click.option("--pairs", type=click.Path(path_type=Path, dir_okay=False), help="Pairs list (default: found beside the truth).")
+@click.option(
+    "--truth",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="PAN truth folder.",
+)
+@click.option(
+    "--pairs",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Pairs list (default: found beside the truth).",
+)
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
 def eval_pan(truth: Path, pairs: Path | None, out: Path) -> None:
     """Precision, recall, granularity and plagdet of OUT against PAN truth."""
@@ -167,9 +186,22 @@ def eval_pan(truth: Path, pairs: Path | None, out: Path) -> None:
 
 
 @eval_group.command(name="labels")
-@click.option("--labels", "labels_csv", required=True, type=click.Path(path_type=Path, dir_okay=False), help="CSV of document labels.")
-@click.option("--source-pattern", default="orig_task{task}.txt", show_default=True, help="Source document id, formatted with the row's columns.")
-@click.option("--negative", default="non", show_default=True, help="Category of documents that do not reuse.")
+@click.option(
+    "--labels",
+    "labels_csv",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV of document labels.",
+)
+@click.option(
+    "--source-pattern",
+    default="orig_task{task}.txt",
+    show_default=True,
+    help="Source document id, formatted with the row's columns.",
+)
+@click.option(
+    "--negative", default="non", show_default=True, help="Category of documents that do not reuse."
+)
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
 def eval_labels(labels_csv: Path, source_pattern: str, negative: str, out: Path) -> None:
     """ROC-AUC of passage coverage for document-level reuse labels."""

@@ -27,7 +27,7 @@ class RunConfig:
     align: AlignParams = field(default_factory=AlignParams)
     max_df: int = 100
     """N-grams found in more than this many document groups are not indexed (passim's maxDF)."""
-    min_shared: int = 3
+    min_shared: int = 4
     """Distinct n-grams two documents must share to be aligned."""
     num_perm: int = 64
     """MinHash permutations for near-duplicate grouping."""
@@ -35,15 +35,27 @@ class RunConfig:
     """LSH bands (``num_perm`` must be a multiple)."""
     dup_ngram: int = 3
     """Words per shingle for near-duplicate MinHash."""
+    group_min: int = 8
+    """Groups of more near-duplicate texts than this are aligned through a representative."""
     dup_coverage: float = 0.8
     """Share of both documents that passages must cover to make them near-duplicates."""
     threads: int = field(default_factory=default_threads)
     on_error: OnError = "skip"
     max_doc_chars: int = 5_000_000
+    txt_fallback_encoding: str | None = None
+    """Encoding tried for .txt files that are not valid UTF-8 (e.g. ``cp1252``)."""
     batch_size: int = 2048
 
     def __post_init__(self) -> None:
-        positive = ("max_df", "min_shared", "num_perm", "bands", "dup_ngram", "threads")
+        positive = (
+            "max_df",
+            "min_shared",
+            "num_perm",
+            "bands",
+            "dup_ngram",
+            "group_min",
+            "threads",
+        )
         for name in (*positive, "max_doc_chars", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:

@@ -34,4 +34,6 @@ class MissingExtraError(TextReuseError, ImportError):
     """An optional dependency is missing; the message names the pip install command."""
 
     def __init__(self, feature: str, extra: str) -> None:
-        super().__init__(f"{feature} needs an optional dependency: pip install 'textreuse[{extra}]'")
+        super().__init__(
+            f"{feature} needs an optional dependency: pip install 'textreuse[{extra}]'"
+        )

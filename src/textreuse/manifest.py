@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from textreuse.config import RunConfig
-from textreuse.io.readers import Reject, ReadStats
+from textreuse.io.readers import ReadStats, Reject
 
 if TYPE_CHECKING:
     from textreuse.output import OutputFolder

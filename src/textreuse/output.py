@@ -35,15 +35,16 @@ class OutputFolder:
     temporary folder is removed, so ``path`` never holds a half-written result.
     """
 
-    def __init__(self, path: Path, *, overwrite: bool = False) -> None:
+    def __init__(self, path: Path, *, overwrite: bool = False, keep_work: bool = False) -> None:
         self.path = path.resolve()
-        if self.path.exists() and not overwrite:
-            if not self.path.is_dir() or any(self.path.iterdir()):
-                raise OutputError(
-                    f"output folder {path} already exists and is not empty; "
-                    "choose another --out or pass --overwrite"
-                )
+        occupied = self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir()))
+        if occupied and not overwrite:
+            raise OutputError(
+                f"output folder {path} already exists and is not empty; "
+                "choose another --out or pass --overwrite"
+            )
         self.overwrite = overwrite
+        self.keep_work = keep_work
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.tmp-", dir=self.path.parent))
         self.work_dir = self.tmp / "_work"
@@ -77,8 +78,9 @@ class OutputFolder:
         self.write_text("rejects.jsonl", "".join(line + "\n" for line in lines))
 
     def commit(self) -> None:
-        """Drop the work files and move the finished folder into place."""
-        shutil.rmtree(self.work_dir, ignore_errors=True)
+        """Drop the work files (unless kept) and move the finished folder into place."""
+        if not self.keep_work:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
         old = None
         if self.path.exists():
             old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")

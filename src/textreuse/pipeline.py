@@ -52,6 +52,7 @@ def run(
     *,
     overwrite: bool = False,
     progress: str = "auto",
+    keep_work: bool = False,
     **options: Any,
 ) -> dict[str, Any]:
     """Find, align and cluster reused passages in ``inputs``; write them to ``out``.
@@ -59,10 +60,11 @@ def run(
     ``options`` are the fields of :class:`~textreuse.config.RunConfig` and
     :class:`~textreuse.core.align.AlignParams` (``threads``, ``max_df``,
     ``min_words``, ...). Returns the manifest. Nothing appears at ``out`` unless
-    the whole run succeeds.
+    the whole run succeeds. ``keep_work`` keeps the intermediate tables in
+    ``out/_work`` for inspection.
     """
     config = RunConfig.from_options(**options)
-    folder = OutputFolder(Path(out), overwrite=overwrite)
+    folder = OutputFolder(Path(out), overwrite=overwrite, keep_work=keep_work)
     manifest = Manifest(config=config, inputs=[str(p) for p in inputs])
     with folder, Reporter(progress) as reporter, WorkerPool(config.threads) as pool:
         _run_stages(inputs, config, folder, manifest, reporter, pool)
@@ -87,6 +89,7 @@ def _run_stages(
             max_doc_chars=config.max_doc_chars,
             batch_size=config.batch_size,
             on_error=config.on_error,
+            txt_fallback_encoding=config.txt_fallback_encoding,
             on_batch=reporter.advance,
         )
         manifest.record_input(result.stats, result.rejects)
@@ -114,9 +117,16 @@ def _run_stages(
 
         with manifest.stage("candidates"):
             engine.run(PRE_ALIGN_STEPS[1])
-            manifest.stage_info("lsh_components_rounds", engine.components("lsh_edges", "lsh_components"))
+            manifest.stage_info(
+                "lsh_components_rounds", engine.components("lsh_edges", "lsh_components")
+            )
             for step in CANDIDATE_STEPS:
-                engine.run(step, max_df=config.max_df, min_shared=config.min_shared)
+                engine.run(
+                    step,
+                    max_df=config.max_df,
+                    min_shared=config.min_shared,
+                    group_min=config.group_min,
+                )
             manifest.stage_info("candidate_pairs", engine.count("candidate_pairs"))
             manifest.stage_info("align_pairs", engine.count("align_pairs"))
 

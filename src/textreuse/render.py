@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from textreuse.compare import Comparison
+from textreuse.core.align import word_opcodes
 from textreuse.core.tokenize import tokenize
 
 
@@ -19,7 +19,9 @@ def _marked(text: str, start: int, end: int, changed: set[int]) -> Text:
     out = Text()
     tokens = tokenize(text[start:end])
     cursor = 0
-    for index, (t_start, t_end) in enumerate(zip(tokens.starts.tolist(), tokens.ends.tolist(), strict=True)):
+    for index, (t_start, t_end) in enumerate(
+        zip(tokens.starts.tolist(), tokens.ends.tolist(), strict=True)
+    ):
         out.append(text[start + cursor : start + t_start])
         word = text[start + t_start : start + t_end]
         out.append(word, style="bold red" if index in changed else "")
@@ -31,14 +33,16 @@ def _marked(text: str, start: int, end: int, changed: set[int]) -> Text:
 def _changed_words(words_a: list[str], words_b: list[str]) -> tuple[set[int], set[int]]:
     changed_a: set[int] = set()
     changed_b: set[int] = set()
-    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(words_a, words_b):
+    for tag, a0, a1, b0, b1 in word_opcodes(words_a, words_b):
         if tag != "equal":
             changed_a.update(range(a0, a1))
             changed_b.update(range(b0, b1))
     return changed_a, changed_b
 
 
-def print_comparison(result: Comparison, text_a: str, text_b: str, name_a: str, name_b: str) -> None:
+def print_comparison(
+    result: Comparison, text_a: str, text_b: str, name_a: str, name_b: str
+) -> None:
     """Aligned passages side by side; words that differ are marked in red."""
     console = Console()
     console.print(

@@ -44,7 +44,7 @@ class AlignParams:
     """Words per seed n-gram."""
     min_seeds: int = 2
     """Distinct seed n-grams a passage needs."""
-    min_words: int = 12
+    min_words: int = 15
     """Shortest passage reported, in words (the shorter side counts)."""
     max_gap: int = 12
     """Unmatched words allowed between two consecutive seeds of a passage."""
@@ -208,6 +208,31 @@ def _merge_regions(regions: list[_Region], max_gap: int) -> list[_Region]:
     return merged
 
 
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    """Whether ``[start, end)`` overlaps any taken span by more than half of itself."""
+    half = (end - start) / 2
+    return any(min(end, t_end) - max(start, t_start) > half for t_start, t_end in taken)
+
+
+def _one_to_one(regions: list[_Region]) -> list[_Region]:
+    """Keep each stretch of text in at most one passage, longest passages first.
+
+    Text repeated inside one document (a boilerplate line, a quoted definition)
+    would otherwise pair every copy with every other copy.
+    """
+    kept: list[_Region] = []
+    taken_a: list[tuple[int, int]] = []
+    taken_b: list[tuple[int, int]] = []
+    ordered = sorted(regions, key=lambda r: (-(r.a1 - r.a0 + r.b1 - r.b0), r.a0, r.b0))
+    for region in ordered:
+        if _overlaps(region.a0, region.a1, taken_a) or _overlaps(region.b0, region.b1, taken_b):
+            continue
+        kept.append(region)
+        taken_a.append((region.a0, region.a1))
+        taken_b.append((region.b0, region.b1))
+    return kept
+
+
 def _dice(left: list[str], right: list[str]) -> float:
     if not left and not right:
         return 1.0
@@ -223,7 +248,8 @@ def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
         region.a0 > 0
         and region.b0 > 0
         and words_a[region.a0 - 1] == words_b[region.b0 - 1]
-        and (sent_a[region.a0 - 1] == sent_a[region.a0]) == (sent_b[region.b0 - 1] == sent_b[region.b0])
+        and (sent_a[region.a0 - 1] == sent_a[region.a0])
+        == (sent_b[region.b0 - 1] == sent_b[region.b0])
     ):
         region.a0 -= 1
         region.b0 -= 1
@@ -231,7 +257,8 @@ def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
         region.a1 < len(words_a)
         and region.b1 < len(words_b)
         and words_a[region.a1] == words_b[region.b1]
-        and (sent_a[region.a1] == sent_a[region.a1 - 1]) == (sent_b[region.b1] == sent_b[region.b1 - 1])
+        and (sent_a[region.a1] == sent_a[region.a1 - 1])
+        == (sent_b[region.b1] == sent_b[region.b1 - 1])
     ):
         region.a1 += 1
         region.b1 += 1
@@ -295,10 +322,21 @@ def _char_bounds(region: _Region, a: PreparedText, b: PreparedText) -> tuple[int
     return a_start, a_end, b_start, b_end
 
 
+def word_opcodes(words_a: list[str], words_b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Word-level edit script ``(tag, a0, a1, b0, b1)`` turning ``a`` into ``b``.
+
+    Tags are ``equal``, ``replace``, ``delete`` and ``insert`` (Levenshtein).
+    """
+    return [
+        (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+        for op in Levenshtein.opcodes(words_a, words_b)
+    ]
+
+
 def word_edits(words_a: list[str], words_b: list[str]) -> tuple[int, int, int, int]:
     """Matching, substituted, inserted and deleted words turning ``a`` into ``b``."""
     matches = substitutions = insertions = deletions = 0
-    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(words_a, words_b):
+    for tag, a0, a1, b0, b1 in word_opcodes(words_a, words_b):
         if tag == "equal":
             matches += a1 - a0
         elif tag == "replace":
@@ -343,7 +381,11 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
             continue
         regions.append(
             _Region(
-                int(chain[0, 0]), int(chain[-1, 0]) + n, int(chain[0, 1]), int(chain[-1, 1]) + n, len(chain)
+                int(chain[0, 0]),
+                int(chain[-1, 0]) + n,
+                int(chain[0, 1]),
+                int(chain[-1, 1]) + n,
+                len(chain),
             )
         )
     regions = _merge_regions(regions, params.max_gap)
@@ -351,11 +393,8 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
         _extend_exact(region, a, b)
         _snap(region, a, b, params)
     regions = _merge_regions(regions, 0)
-    passages = []
-    for region in regions:
-        if min(region.a1 - region.a0, region.b1 - region.b0) < params.min_words:
-            continue
-        passages.append(_to_passage(region, a, b))
+    regions = [r for r in regions if min(r.a1 - r.a0, r.b1 - r.b0) >= params.min_words]
+    passages = [_to_passage(region, a, b) for region in _one_to_one(regions)]
     passages.sort(key=lambda p: (p.a_start, p.b_start))
     return passages
 
@@ -363,4 +402,6 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
 def align(text_a: str, text_b: str, params: AlignParams | None = None) -> list[Passage]:
     """All reused passages between two texts (see the module docstring)."""
     params = params or AlignParams()
-    return align_prepared(PreparedText(text_a, params.ngram), PreparedText(text_b, params.ngram), params)
+    return align_prepared(
+        PreparedText(text_a, params.ngram), PreparedText(text_b, params.ngram), params
+    )

@@ -109,4 +109,6 @@ def band_keys(signature: UInt64Array, bands: int) -> Int64Array:
 
 def text_hash(text: str) -> int:
     """Hash of the text with white space normalised: equal for exact duplicates."""
-    return int(np.uint64(xxhash.xxh64_intdigest(" ".join(text.split()).encode("utf-8"))).view(np.int64))
+    return int(
+        np.uint64(xxhash.xxh64_intdigest(" ".join(text.split()).encode("utf-8"))).view(np.int64)
+    )

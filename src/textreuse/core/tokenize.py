@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 TOKEN_RE = re.compile(r"\w+")
+_SPLIT_RE = re.compile(r"(\w+)")
 
 #: Sentence ends: terminal punctuation (optionally followed by closing quotes or
 #: brackets) then white space, or a blank line / line break.
@@ -22,8 +23,47 @@ _SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=\s)")
 
 #: Words whose trailing full stop does not end a sentence (English first).
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev hon "
-    "inc ltd co corp bros no vs etc jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "hon",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "bros",
+        "no",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
 )
 _LAST_WORD_RE = re.compile(r"(\w+)\W*$")
 
@@ -47,23 +87,23 @@ def normalize(word: str) -> str:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens with character offsets (end exclusive)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    words: list[str] = []
-    for match in TOKEN_RE.finditer(text):
-        starts.append(match.start())
-        ends.append(match.end())
-        words.append(match.group().lower())
+    parts = _SPLIT_RE.split(text)  # separator, word, separator, word, ..., separator
+    if len(parts) == 1:
+        empty = np.empty(0, dtype=np.int32)
+        return Tokens(words=[], starts=empty, ends=empty.copy())
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    ends = np.cumsum(lengths)[1::2]
+    starts = ends - lengths[1::2]
     return Tokens(
-        words=words,
-        starts=np.asarray(starts, dtype=np.int32),
-        ends=np.asarray(ends, dtype=np.int32),
+        words=[word.lower() for word in parts[1::2]],
+        starts=starts.astype(np.int32),
+        ends=ends.astype(np.int32),
     )
 
 
 def words(text: str) -> list[str]:
     """Normalised words only, without offsets: the fast path used for indexing."""
-    return TOKEN_RE.findall(text.lower())
+    return [word.lower() for word in TOKEN_RE.findall(text)]
 
 
 def sentence_starts(text: str) -> npt.NDArray[np.int32]:

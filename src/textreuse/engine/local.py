@@ -63,7 +63,9 @@ class DuckDBEngine:
             con.execute(f"ALTER TABLE {out}_next RENAME TO {out}")
             if not row or row[0][0] == 0:
                 return round_no
-        raise RuntimeError(f"connected components did not converge in {MAX_COMPONENT_ROUNDS} rounds")
+        raise RuntimeError(
+            f"connected components did not converge in {MAX_COMPONENT_ROUNDS} rounds"
+        )
 
     def copy_to_parquet(self, query: str, path: Path) -> None:
         """Write a query's result to one Parquet file (the caller makes it atomic)."""

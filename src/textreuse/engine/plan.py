@@ -54,12 +54,20 @@ LSH_EDGES = Step(
 
 #: Alignment groups: every document joins the LSH component of its exact
 #: representative; ``grp`` is the component's smallest key (its representative).
+#: Only groups of more than ``{group_min}`` distinct texts are aligned through
+#: their representative (``agrp = grp``); smaller groups are aligned pair by pair
+#: (``agrp = erep``), which costs little and keeps every direct passage.
 GROUPS = Step(
     "groups",
     """
-    SELECT e.doc_key, e.erep, coalesce(c.label, e.erep) AS grp
-    FROM exact_groups AS e
-    LEFT JOIN lsh_components AS c ON c.node = e.erep
+    SELECT doc_key, erep, grp,
+           CASE WHEN count(DISTINCT erep) OVER (PARTITION BY grp) > {group_min}
+                THEN grp ELSE erep END AS agrp
+    FROM (
+        SELECT e.doc_key, e.erep, coalesce(c.label, e.erep) AS grp
+        FROM exact_groups AS e
+        LEFT JOIN lsh_components AS c ON c.node = e.erep
+    ) AS g
     """,
 )
 
@@ -68,12 +76,12 @@ GROUPS = Step(
 GROUP_POSTINGS = Step(
     "group_postings",
     """
-    SELECT p.h, g.grp,
-           CASE WHEN max(CASE WHEN p.doc_key = g.grp THEN 1 ELSE 0 END) = 1
-                THEN g.grp ELSE min(p.doc_key) END AS doc_key
+    SELECT p.h, g.agrp AS grp,
+           CASE WHEN max(CASE WHEN p.doc_key = g.agrp THEN 1 ELSE 0 END) = 1
+                THEN g.agrp ELSE min(p.doc_key) END AS doc_key
     FROM postings AS p
     JOIN groups AS g ON g.doc_key = p.doc_key
-    GROUP BY p.h, g.grp
+    GROUP BY p.h, g.agrp
     """,
 )
 
@@ -103,15 +111,15 @@ CANDIDATE_PAIRS = Step(
     """,
 )
 
-#: Everything to align: candidate pairs, plus every group member with its
-#: representative (so a group of k near-copies costs k - 1 alignments, not k²).
+#: Everything to align: candidate pairs, plus every member of a large group with
+#: its representative (so a group of k near-copies costs k - 1 alignments, not k²).
 ALIGN_PAIRS = Step(
     "align_pairs",
     """
     SELECT ka, kb, 'candidate' AS kind FROM candidate_pairs
     UNION ALL
     SELECT least(doc_key, grp) AS ka, greatest(doc_key, grp) AS kb, 'group' AS kind
-    FROM groups WHERE doc_key = erep AND doc_key <> grp
+    FROM groups WHERE doc_key = erep AND doc_key <> agrp
     """,
 )
 
@@ -145,7 +153,7 @@ OCCURRENCE_SPANS = Step(
     "occurrence_spans",
     """
     SELECT pid, side, doc_key, start_pos, end_pos,
-           doc_key * 1048576 + sum(new_span) OVER (
+           doc_key::BIGINT * 1048576 + sum(new_span) OVER (
                PARTITION BY doc_key ORDER BY start_pos, end_pos, pid, side
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS node
     FROM (

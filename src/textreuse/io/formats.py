@@ -360,8 +360,14 @@ def _as_strings(column: pa.Array) -> pa.Array:
 # -------------------------------------------------------------------------- Text files
 
 
-def read_text_file(path: str, doc_id: str, max_doc_chars: int) -> Iterator[RawRecord]:
+def read_text_file(
+    path: str, doc_id: str, max_doc_chars: int, fallback_encoding: str | None = None
+) -> Iterator[RawRecord]:
     """Read one ``.txt`` file as one record with location ``file``.
+
+    Text files are UTF-8. When ``fallback_encoding`` is given (``--txt-fallback-encoding``,
+    for legacy corpora such as cp1252 text), a file that is not valid UTF-8 is decoded
+    with it instead, still strictly; offsets then refer to the decoded characters.
 
     The text is kept exactly as stored (no newline translation), except that a leading
     UTF-8 byte-order mark is removed. Files with a NUL byte are rejected as binary, and
@@ -393,6 +399,17 @@ def read_text_file(path: str, doc_id: str, max_doc_chars: int) -> Iterator[RawRe
     try:
         text = data[skipped:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        yield RawRecord("file", fields, f"invalid UTF-8 at byte offset {exc.start + skipped}")
-        return
+        if fallback_encoding is None:
+            yield RawRecord("file", fields, f"invalid UTF-8 at byte offset {exc.start + skipped}")
+            return
+        try:
+            text = data.decode(fallback_encoding)
+        except UnicodeDecodeError as fallback_exc:
+            yield RawRecord(
+                "file",
+                fields,
+                f"invalid UTF-8 at byte offset {exc.start + skipped}, and invalid "
+                f"{fallback_encoding} at byte offset {fallback_exc.start}",
+            )
+            return
     yield RawRecord("file", {"id": doc_id, "text": text})

@@ -34,6 +34,7 @@ required column missing or of the wrong type) counts as one record: with
 
 from __future__ import annotations
 
+import codecs
 import os
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
@@ -202,7 +203,14 @@ class RecordReader:
         max_doc_chars: int = 5_000_000,
         batch_size: int = 2048,
         on_error: Literal["skip", "fail"] = "skip",
+        txt_fallback_encoding: str | None = None,
     ) -> None:
+        if txt_fallback_encoding is not None:
+            try:
+                codecs.lookup(txt_fallback_encoding)
+            except LookupError as exc:
+                raise ConfigError(f"unknown text encoding {txt_fallback_encoding!r}") from exc
+        self.txt_fallback_encoding = txt_fallback_encoding
         if max_doc_chars < 1:
             raise ConfigError(f"max_doc_chars must be at least 1, got {max_doc_chars}")
         if batch_size < 1:
@@ -238,7 +246,9 @@ class RecordReader:
             yield from self._folder_rows(path)
         elif kind == "txt":
             name = os.path.basename(os.path.normpath(path))
-            yield from self._file_rows(path, read_text_file(path, name, self.max_doc_chars))
+            yield from self._file_rows(
+                path, read_text_file(path, name, self.max_doc_chars, self.txt_fallback_encoding)
+            )
         elif kind == "jsonl":
             yield from self._file_rows(path, read_jsonl(path))
         elif kind == "csv":
@@ -254,7 +264,9 @@ class RecordReader:
             self.stats.files += 1
             yield self._reject(source, "file", None, reason)
         for rel, source in sorted(files):
-            yield from self._file_rows(source, read_text_file(source, rel, self.max_doc_chars))
+            yield from self._file_rows(
+                source, read_text_file(source, rel, self.max_doc_chars, self.txt_fallback_encoding)
+            )
 
     def _file_rows(self, source: str, records: Iterator[RawRecord]) -> Iterator[Row]:
         self.stats.files += 1

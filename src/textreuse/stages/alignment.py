@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import pyarrow as pa
 
 from textreuse.core.align import AlignParams, PreparedText, align_prepared
@@ -25,19 +27,33 @@ ALIGNED_SCHEMA = pa.schema(
 _FIELDS = [f.name for f in ALIGNED_SCHEMA][2:]
 
 
+#: Prepared texts kept per worker process between batches, keyed by document.
+_CACHE_LIMIT = 20_000
+_cache: OrderedDict[tuple[int, int], PreparedText] = OrderedDict()
+
+
+def _prepared(params: AlignParams, key: int, text: str) -> PreparedText:
+    """A document's prepared text, from this process's LRU cache when possible."""
+    cache_key = (key, params.ngram)
+    found = _cache.get(cache_key)
+    if found is not None and found.text == text:
+        _cache.move_to_end(cache_key)
+        return found
+    found = _cache[cache_key] = PreparedText(text, params.ngram)
+    if len(_cache) > _CACHE_LIMIT:
+        _cache.popitem(last=False)
+    return found
+
+
 def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
     """Align every ``(ka, text_a, kb, text_b)`` row of a batch.
 
-    Each text is prepared once per batch, so a document paired with many others
-    is tokenised once.
+    Prepared texts are cached per worker process, so a document paired with
+    many others is tokenised once.
     """
-    cache: dict[int, PreparedText] = {}
 
     def prepared(key: int, text: str) -> PreparedText:
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = PreparedText(text, params.ngram)
-        return found
+        return _prepared(params, key, text)
 
     columns: dict[str, list[int | float]] = {name: [] for name in ALIGNED_SCHEMA.names}
     rows = zip(
@@ -54,6 +70,9 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
             for name in _FIELDS:
                 columns[name].append(getattr(passage, name))
     return pa.record_batch(
-        [pa.array(columns[name], type=ALIGNED_SCHEMA.field(name).type) for name in ALIGNED_SCHEMA.names],
+        [
+            pa.array(columns[name], type=ALIGNED_SCHEMA.field(name).type)
+            for name in ALIGNED_SCHEMA.names
+        ],
         schema=ALIGNED_SCHEMA,
     )

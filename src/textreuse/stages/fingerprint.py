@@ -12,7 +12,11 @@ from textreuse.core.tokenize import words
 
 POSTINGS_SCHEMA = pa.schema([pa.field("h", pa.int64()), pa.field("doc_key", pa.int32())])
 BANDS_SCHEMA = pa.schema(
-    [pa.field("doc_key", pa.int32()), pa.field("band", pa.int16()), pa.field("band_key", pa.int64())]
+    [
+        pa.field("doc_key", pa.int32()),
+        pa.field("band", pa.int16()),
+        pa.field("band_key", pa.int64()),
+    ]
 )
 
 

@@ -11,12 +11,15 @@ import pyarrow.parquet as pq
 
 from textreuse.core.fingerprint import text_hash
 from textreuse.core.tokenize import TOKEN_RE
-from textreuse.io.readers import Reject, ReadStats, RecordReader
+from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import RECORD_SCHEMA, STATUS_OK
 
-INGESTED_SCHEMA = RECORD_SCHEMA.append(pa.field("text_hash", pa.int64())).append(
-    pa.field("content_start", pa.int32())
-).append(pa.field("content_end", pa.int32())).append(pa.field("n_words", pa.int32()))
+INGESTED_SCHEMA = (
+    RECORD_SCHEMA.append(pa.field("text_hash", pa.int64()))
+    .append(pa.field("content_start", pa.int32()))
+    .append(pa.field("content_end", pa.int32()))
+    .append(pa.field("n_words", pa.int32()))
+)
 
 
 @dataclass
@@ -63,6 +66,7 @@ def ingest(
     max_doc_chars: int,
     batch_size: int,
     on_error: str,
+    txt_fallback_encoding: str | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Read ``inputs`` into one Parquet file at ``path`` (INGESTED_SCHEMA)."""
@@ -71,6 +75,7 @@ def ingest(
         max_doc_chars=max_doc_chars,
         batch_size=batch_size,
         on_error="fail" if on_error == "fail" else "skip",
+        txt_fallback_encoding=txt_fallback_encoding,
     )
     with pq.ParquetWriter(path, INGESTED_SCHEMA, compression="zstd") as writer:
         for batch in reader.batches():
