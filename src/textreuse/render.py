@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -86,3 +87,24 @@ def print_run_summary(manifest: dict[str, Any], out: Path) -> None:
         f"{found['duplicate_groups']} near-duplicate groups"
     )
     console.print(f"[bold]took[/bold] {manifest['seconds']:.1f} s; output in {out}")
+    _print_top_passages(console, out)
+
+
+def _print_top_passages(console: Console, out: Path, limit: int = 8) -> None:
+    """The longest passages, one line each, to show what was found."""
+    passages = pq.read_table(out / "passages.parquet").to_pylist()
+    if not passages:
+        return
+    passages.sort(key=lambda p: (-(p["a_end"] - p["a_start"]), p["passage_id"]))
+    table = Table(title=f"longest passages (of {len(passages)})", expand=True)
+    for name in ("doc a", "doc b", "words", "score", "cluster"):
+        table.add_column(name, overflow="fold")
+    for passage in passages[:limit]:
+        table.add_row(
+            f"{passage['doc_a']} [{passage['a_start']}:{passage['a_end']}]",
+            f"{passage['doc_b']} [{passage['b_start']}:{passage['b_end']}]",
+            str(passage["matches"] + passage["substitutions"] + passage["deletions"]),
+            f"{passage['score']:.2f}",
+            str(passage["cluster_id"]),
+        )
+    console.print(table)

@@ -187,7 +187,7 @@ class _Region:
 
 
 def _merge_regions(regions: list[_Region], max_gap: int) -> list[_Region]:
-    """Merge regions that overlap or nearly touch in both texts, in the same order."""
+    """Merge regions that nearly touch in both texts in the same order, or overlap in both."""
     regions = sorted(regions, key=lambda r: (r.a0, r.b0))
     merged: list[_Region] = []
     for region in regions:
@@ -195,7 +195,10 @@ def _merge_regions(regions: list[_Region], max_gap: int) -> list[_Region]:
         for other in reversed(merged[-8:]):
             near_a = region.a0 <= other.a1 + max_gap and other.a0 <= region.a1 + max_gap
             near_b = region.b0 <= other.b1 + max_gap and other.b0 <= region.b1 + max_gap
-            if near_a and near_b:
+            overlap_a = region.a0 < other.a1 and other.a0 < region.a1
+            overlap_b = region.b0 < other.b1 and other.b0 < region.b1
+            same_order = (region.a0 >= other.a0) == (region.b0 >= other.b0)
+            if near_a and near_b and (same_order or (overlap_a and overlap_b)):
                 other.a0 = min(other.a0, region.a0)
                 other.a1 = max(other.a1, region.a1)
                 other.b0 = min(other.b0, region.b0)
