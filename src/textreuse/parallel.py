@@ -11,6 +11,12 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+def _warm_up() -> None:
+    """Import the worker-side modules ahead of the first real task."""
+    import textreuse.stages.alignment
+    import textreuse.stages.fingerprint  # noqa: F401
+
+
 class WorkerPool:
     """A process pool created once per run (``threads`` = 1 runs inline)."""
 
@@ -20,6 +26,9 @@ class WorkerPool:
         if threads > 1:
             context = multiprocessing.get_context("forkserver")
             self._pool = ProcessPoolExecutor(max_workers=threads, mp_context=context)
+            # start the workers now, so their start-up overlaps the first stage
+            for _ in range(threads):
+                self._pool.submit(_warm_up)
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Apply ``fn`` to each item; results come as they finish.

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
-from textreuse.core.fingerprint import Int64Array, ngram_hashes, word_hashes
+from textreuse.core.fingerprint import Int64Array, ngram_hashes
 from textreuse.core.tokenize import Tokens, sentence_starts, tokenize
 from textreuse.errors import ConfigError
 
@@ -100,11 +100,19 @@ class PreparedText:
     @cached_property
     def grams(self) -> Int64Array:
         """Seed hash per token position (-1 where the n-gram may not seed)."""
-        grams = ngram_hashes(word_hashes(self.tokens.words), self.ngram)
+        # Python's own string hash: consistent within this process, which is all
+        # alignment needs (both texts of a pair are hashed here), and much faster
+        # than a portable hash. Persisted fingerprints use xxHash instead.
+        hashes = np.fromiter(map(hash, self.tokens.words), dtype=np.int64, count=len(self.tokens))
+        grams = ngram_hashes(hashes.view(np.uint64), self.ngram)
         if self._excluded is not None and len(grams):
             grams = grams.copy()
             grams[self._excluded[self._excluded < len(grams)]] = -1
         return grams
+
+    @cached_property
+    def gram_index(self) -> GramIndex:
+        return GramIndex.build(self.grams)
 
     @cached_property
     def sentence_index(self) -> IntArray:
@@ -113,35 +121,61 @@ class PreparedText:
         return np.searchsorted(starts, self.tokens.starts, side="right").astype(np.int64) - 1
 
 
-def find_seeds(grams_a: Int64Array, grams_b: Int64Array, max_repeats: int) -> IntArray:
-    """Positions ``(i, j)`` where both texts have the same n-gram, sorted by ``i``.
+@dataclass(frozen=True, slots=True)
+class GramIndex:
+    """Distinct seed n-grams of one text with where they occur (built once per text)."""
 
+    values: Int64Array
+    """Sorted distinct n-gram hashes (excluded positions left out)."""
+    counts: IntArray
+    """How often each value occurs."""
+    first: IntArray
+    """Position of each value's first occurrence."""
+    order: IntArray
+    """Positions sorted by value (to list every occurrence of a repeated value)."""
+    starts: IntArray
+    """Offset of each value's run inside ``order``."""
+
+    @classmethod
+    def build(cls, grams: Int64Array) -> GramIndex:
+        order = np.argsort(grams, kind="stable")
+        sorted_grams = grams[order]
+        keep = sorted_grams != -1
+        order, sorted_grams = order[keep], sorted_grams[keep]
+        values, starts, counts = np.unique(sorted_grams, return_index=True, return_counts=True)
+        return cls(values, counts, order[starts], order, starts)
+
+    def positions(self, index: int) -> list[int]:
+        start = int(self.starts[index])
+        return sorted(self.order[start : start + int(self.counts[index])].tolist())
+
+
+def find_seeds(index_a: GramIndex, index_b: GramIndex, max_repeats: int) -> IntArray:
+    """Positions ``(i, j)`` where both texts have the same n-gram, sorted by ``(i, j)``.
+
+    N-grams repeated more than ``max_repeats`` times in either text are skipped.
     Returns an array of shape ``(k, 2)``.
     """
-    if len(grams_a) == 0 or len(grams_b) == 0:
+    _, in_a, in_b = np.intersect1d(
+        index_a.values, index_b.values, assume_unique=True, return_indices=True
+    )
+    if len(in_a) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    common = np.intersect1d(grams_a, grams_b)
-    common = common[common != -1]
-    if len(common) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    order_b = np.argsort(grams_b, kind="stable")
-    sorted_b = grams_b[order_b]
-    positions_a = np.nonzero(np.isin(grams_a, common))[0]
-    values = grams_a[positions_a]
-    lo = np.searchsorted(sorted_b, values, side="left")
-    hi = np.searchsorted(sorted_b, values, side="right")
-    counts_a = dict(zip(*np.unique(values, return_counts=True), strict=True))
-    pairs: list[tuple[int, int]] = []
-    for pos, value, left, right in zip(
-        positions_a.tolist(), values.tolist(), lo.tolist(), hi.tolist(), strict=True
-    ):
-        if right - left > max_repeats or counts_a[value] > max_repeats:
-            continue
-        for j in sorted(order_b[left:right].tolist()):
-            pairs.append((pos, j))
-    if not pairs:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.asarray(pairs, dtype=np.int64)
+    counts_a, counts_b = index_a.counts[in_a], index_b.counts[in_b]
+    usable = (counts_a <= max_repeats) & (counts_b <= max_repeats)
+    single = usable & (counts_a == 1) & (counts_b == 1)
+    seeds = [np.stack([index_a.first[in_a[single]], index_b.first[in_b[single]]], axis=1)]
+    repeated = np.nonzero(usable & ~single)[0]
+    if len(repeated):
+        extra = [
+            (i, j)
+            for k in repeated.tolist()
+            for i in index_a.positions(int(in_a[k]))
+            for j in index_b.positions(int(in_b[k]))
+        ]
+        seeds.append(np.asarray(extra, dtype=np.int64).reshape(-1, 2))
+    pairs = np.concatenate(seeds).astype(np.int64, copy=False)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
 
 
 def chain_seeds(seeds: IntArray, ngram: int, max_gap: int, max_drift: int) -> list[IntArray]:
@@ -374,7 +408,7 @@ def _to_passage(region: _Region, a: PreparedText, b: PreparedText) -> Passage:
 
 def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> list[Passage]:
     """All reused passages between two prepared texts, ordered by position in ``a``."""
-    seeds = find_seeds(a.grams, b.grams, params.max_seed_repeats)
+    seeds = find_seeds(a.gram_index, b.gram_index, params.max_seed_repeats)
     if len(seeds) < params.min_seeds:
         return []
     n = params.ngram

@@ -34,14 +34,9 @@ def word_hashes(words: Sequence[str]) -> UInt64Array:
     cache = _word_cache
     if len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
-    out = np.empty(len(words), dtype=np.uint64)
-    for index, word in enumerate(words):
-        value = cache.get(word)
-        if value is None:
-            value = _hash_word(word)
-            cache[word] = value
-        out[index] = value
-    return out
+    for word in set(words).difference(cache):
+        cache[word] = _hash_word(word)
+    return np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def _mix(values: UInt64Array) -> UInt64Array:
