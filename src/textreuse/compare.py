@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from textreuse.core.align import AlignParams, Passage, PreparedText, align_prepared
@@ -34,9 +34,10 @@ class Comparison:
 def compare(a: str, b: str, params: AlignParams | None = None, **options: Any) -> Comparison:
     """Align text ``a`` with text ``b``.
 
-    ``options`` override fields of :class:`AlignParams` (``min_words=8``, ...).
+    ``options`` override fields of :class:`AlignParams` (``min_words=8``, ...),
+    also those of ``params`` when both are given.
     """
-    params = params or AlignParams(**options)
+    params = replace(params, **options) if params is not None else AlignParams(**options)
     left = PreparedText(a, params.ngram)
     right = PreparedText(b, params.ngram)
     passages = tuple(align_prepared(left, right, params))

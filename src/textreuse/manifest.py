@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import resource
 import time
 from collections.abc import Iterator
@@ -35,6 +36,13 @@ def peak_rss_mb() -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"process": round(own, 1), "children": round(children, 1)}
+
+
+def reason_kind(reason: str) -> str:
+    """A reject reason without its particulars (ids, numbers), to count kinds of problem."""
+    kind = reason.split(";")[0].split(":")[0]
+    kind = re.sub(r"^duplicate id '.*'$", "duplicate id", kind)
+    return re.sub(r"(?<![\w-])\d+", "N", kind)[:80]
 
 
 class Manifest:
@@ -77,7 +85,7 @@ class Manifest:
         counts = stats.to_dict()
         reasons: dict[str, int] = {}
         for reject in rejects:
-            kind = reject.reason.split(":")[0][:60]
+            kind = reason_kind(reject.reason)
             reasons[kind] = reasons.get(kind, 0) + 1
         counts["rejected_by_reason"] = reasons
         self.data["input_counts"] = counts

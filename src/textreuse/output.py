@@ -11,8 +11,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from textreuse.errors import OutputError
+from textreuse.schema import (
+    CLUSTERS_SCHEMA,
+    DOCUMENTS_SCHEMA,
+    DUPLICATES_SCHEMA,
+    PASSAGES_SCHEMA,
+)
 
 if TYPE_CHECKING:
     from textreuse.engine.local import DuckDBEngine
@@ -47,6 +55,9 @@ class OutputFolder:
         self.keep_work = keep_work
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.tmp-", dir=self.path.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        self.tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
         self.work_dir = self.tmp / "_work"
         self.work_dir.mkdir()
         self._committed = False
@@ -135,14 +146,16 @@ def write_outputs(engine: DuckDBEngine, folder: OutputFolder) -> dict[str, int]:
         FROM occurrence_spans AS o JOIN passage_components AS l ON l.node = o.node"""
     )
     queries = {
-        "documents.parquet": _DOCUMENTS_SQL,
-        "passages.parquet": _PASSAGES_SQL,
-        "clusters.parquet": _CLUSTERS_SQL,
-        "duplicates.parquet": _DUPLICATES_SQL,
+        "documents.parquet": (_DOCUMENTS_SQL, DOCUMENTS_SCHEMA),
+        "passages.parquet": (_PASSAGES_SQL, PASSAGES_SCHEMA),
+        "clusters.parquet": (_CLUSTERS_SQL, CLUSTERS_SCHEMA),
+        "duplicates.parquet": (_DUPLICATES_SQL, DUPLICATES_SCHEMA),
     }
-    for name, query in queries.items():
+    for name, (query, schema) in queries.items():
         partial = folder.file(name + ".partial")
-        engine.copy_to_parquet(query, partial)
+        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
+            for batch in engine.arrow_reader(query, batch_size=8192):
+                writer.write_table(pa.Table.from_batches([batch]).cast(schema))
         os.replace(partial, folder.file(name))
     _write_database(folder)
     return _output_counts(con)

@@ -126,6 +126,7 @@ def _run_stages(
                     max_df=config.max_df,
                     min_shared=config.min_shared,
                     group_min=config.group_min,
+                    min_words=config.align.min_words,
                 )
             manifest.stage_info("candidate_pairs", engine.count("candidate_pairs"))
             manifest.stage_info("align_pairs", engine.count("align_pairs"))

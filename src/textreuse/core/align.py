@@ -27,13 +27,24 @@ from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel
 
 from textreuse.core.fingerprint import Int64Array, ngram_hashes
 from textreuse.core.tokenize import Tokens, sentence_starts, tokenize
 from textreuse.errors import ConfigError
 
 IntArray = npt.NDArray[np.int64]
+
+
+_INT_FIELDS = (
+    "ngram",
+    "min_seeds",
+    "min_words",
+    "max_gap",
+    "max_drift",
+    "snap_words",
+    "max_seed_repeats",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,14 @@ class AlignParams:
     """N-grams repeated more often than this inside one text are not used as seeds."""
 
     def __post_init__(self) -> None:
+        for name in _INT_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ConfigError(f"{name} must be a whole number, got {value!r}")
+        if not isinstance(self.snap_similarity, int | float) or isinstance(
+            self.snap_similarity, bool
+        ):
+            raise ConfigError(f"snap_similarity must be a number, got {self.snap_similarity!r}")
         for name in ("ngram", "min_seeds", "min_words", "max_seed_repeats"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -278,15 +297,15 @@ def _dice(left: list[str], right: list[str]) -> float:
 
 
 def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
-    """Grow the region over identical words on both sides, within sentences."""
+    """Grow the region over identical words on both sides, never across a sentence end."""
     words_a, words_b = a.tokens.words, b.tokens.words
     sent_a, sent_b = a.sentence_index, b.sentence_index
     while (
         region.a0 > 0
         and region.b0 > 0
         and words_a[region.a0 - 1] == words_b[region.b0 - 1]
-        and (sent_a[region.a0 - 1] == sent_a[region.a0])
-        == (sent_b[region.b0 - 1] == sent_b[region.b0])
+        and sent_a[region.a0 - 1] == sent_a[region.a0]
+        and sent_b[region.b0 - 1] == sent_b[region.b0]
     ):
         region.a0 -= 1
         region.b0 -= 1
@@ -294,11 +313,42 @@ def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
         region.a1 < len(words_a)
         and region.b1 < len(words_b)
         and words_a[region.a1] == words_b[region.b1]
-        and (sent_a[region.a1] == sent_a[region.a1 - 1])
-        == (sent_b[region.b1] == sent_b[region.b1 - 1])
+        and sent_a[region.a1] == sent_a[region.a1 - 1]
+        and sent_b[region.b1] == sent_b[region.b1 - 1]
     ):
         region.a1 += 1
         region.b1 += 1
+
+
+def _trim_fragments(region: _Region, a: PreparedText, b: PreparedText, params: AlignParams) -> None:
+    """Drop a tail of fewer than ``ngram`` words left over from the neighbouring sentence.
+
+    A seed n-gram may straddle a sentence end ("... on Friday. The copied
+    paragraph ..."); the few words it carries from the other sentence are not
+    reuse unless the whole sentence matches, which snapping decides later.
+    """
+    sent_a, sent_b = a.sentence_index, b.sentence_index
+    n = params.ngram
+    head_a = int(np.searchsorted(sent_a, sent_a[region.a0], side="right"))
+    head_b = int(np.searchsorted(sent_b, sent_b[region.b0], side="right"))
+    if (
+        head_a - region.a0 < n
+        and head_b - region.b0 < n
+        and head_a < region.a1
+        and head_b < region.b1
+        and head_a - region.a0 == head_b - region.b0
+    ):
+        region.a0, region.b0 = head_a, head_b
+    tail_a = int(np.searchsorted(sent_a, sent_a[region.a1 - 1], side="left"))
+    tail_b = int(np.searchsorted(sent_b, sent_b[region.b1 - 1], side="left"))
+    if (
+        region.a1 - tail_a < n
+        and region.b1 - tail_b < n
+        and tail_a > region.a0
+        and tail_b > region.b0
+        and region.a1 - tail_a == region.b1 - tail_b
+    ):
+        region.a1, region.b1 = tail_a, tail_b
 
 
 def _snap(region: _Region, a: PreparedText, b: PreparedText, params: AlignParams) -> None:
@@ -362,12 +412,28 @@ def _char_bounds(region: _Region, a: PreparedText, b: PreparedText) -> tuple[int
 def word_opcodes(words_a: list[str], words_b: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Word-level edit script ``(tag, a0, a1, b0, b1)`` turning ``a`` into ``b``.
 
-    Tags are ``equal``, ``replace``, ``delete`` and ``insert`` (Levenshtein).
+    Matches are a longest common subsequence (so their number does not depend
+    on which text comes first); the unmatched words between two matched
+    blocks are paired up as substitutions (``replace``), the rest are
+    ``delete`` (only in ``a``) or ``insert`` (only in ``b``).
     """
-    return [
-        (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
-        for op in Levenshtein.opcodes(words_a, words_b)
-    ]
+    script: list[tuple[str, int, int, int, int]] = []
+    for block in Indel.opcodes(words_a, words_b).as_matching_blocks():
+        a_pos = script[-1][2] if script else 0
+        b_pos = script[-1][4] if script else 0
+        gap_a, gap_b = block.a - a_pos, block.b - b_pos
+        paired = min(gap_a, gap_b)
+        if paired:
+            script.append(("replace", a_pos, a_pos + paired, b_pos, b_pos + paired))
+        if gap_a > paired:
+            script.append(("delete", a_pos + paired, block.a, b_pos + paired, b_pos + paired))
+        if gap_b > paired:
+            script.append(("insert", a_pos + paired, a_pos + paired, b_pos + paired, block.b))
+        if block.size:
+            script.append(("equal", block.a, block.a + block.size, block.b, block.b + block.size))
+        elif not script:
+            script.append(("equal", 0, 0, 0, 0))
+    return [op for op in script if op[2] > op[1] or op[4] > op[3]]
 
 
 def word_edits(words_a: list[str], words_b: list[str]) -> tuple[int, int, int, int]:
@@ -428,6 +494,7 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
     regions = _merge_regions(regions, params.max_gap)
     for region in regions:
         _extend_exact(region, a, b)
+        _trim_fragments(region, a, b, params)
         _snap(region, a, b, params)
     regions = _merge_regions(regions, 0)
     regions = [r for r in regions if min(r.a1 - r.a0, r.b1 - r.b0) >= params.min_words]

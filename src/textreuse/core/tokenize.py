@@ -105,8 +105,9 @@ def words(text: str) -> list[str]:
     """Normalised words only, without offsets: the fast path used for indexing.
 
     Equal to ``tokenize(text).words`` except for the few characters whose
-    lowercase form is longer than one character (such as "İ"), which only
-    matters for indexing recall, never for offsets.
+    lowercase form depends on context (such as "İ", or a Greek final sigma
+    after an apostrophe), which only matters for indexing recall, never for
+    offsets.
     """
     return TOKEN_RE.findall(text.lower())
 

@@ -53,26 +53,31 @@ LSH_EDGES = Step(
 )
 
 #: Alignment groups: every document joins the LSH component of its exact
-#: representative; ``grp`` is the component's smallest key (its representative).
-#: Only groups of more than ``{group_min}`` distinct texts are aligned through
-#: their representative (``agrp = grp``); smaller groups are aligned pair by pair
-#: (``agrp = erep``), which costs little and keeps every direct passage.
+#: representative. The group's representative ``grp`` is its longest distinct
+#: text (most words; ties to the smallest key): in a family of copies the most
+#: complete version is the best one to align the others with. ``size`` counts
+#: the group's distinct texts.
 GROUPS = Step(
     "groups",
     """
-    SELECT doc_key, erep, grp,
-           CASE WHEN count(DISTINCT erep) OVER (PARTITION BY grp) > {group_min}
-                THEN grp ELSE erep END AS agrp
+    SELECT g.doc_key, g.erep, g.label,
+           first_value(g.erep) OVER (
+               PARTITION BY g.label ORDER BY d.n_words DESC, g.erep
+               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS grp,
+           count(DISTINCT g.erep) OVER (PARTITION BY g.label) AS size
     FROM (
-        SELECT e.doc_key, e.erep, coalesce(c.label, e.erep) AS grp
+        SELECT e.doc_key, e.erep, coalesce(c.label, e.erep) AS label
         FROM exact_groups AS e
         LEFT JOIN lsh_components AS c ON c.node = e.erep
     ) AS g
+    JOIN docs AS d ON d.doc_key = g.erep
     """,
 )
 
-#: Postings collapsed to one document per group: the representative when it
-#: holds the n-gram, else the group's smallest member that does.
+#: Postings collapsed to one document per large group (more than ``{group_min}``
+#: distinct texts): the representative when it holds the n-gram, else the
+#: group's smallest member that does. Smaller groups are not collapsed, so every
+#: member keeps its own direct passages with other documents.
 GROUP_POSTINGS = Step(
     "group_postings",
     """
@@ -80,7 +85,10 @@ GROUP_POSTINGS = Step(
            CASE WHEN max(CASE WHEN p.doc_key = g.agrp THEN 1 ELSE 0 END) = 1
                 THEN g.agrp ELSE min(p.doc_key) END AS doc_key
     FROM postings AS p
-    JOIN groups AS g ON g.doc_key = p.doc_key
+    JOIN (
+        SELECT doc_key, CASE WHEN size > {group_min} THEN grp ELSE erep END AS agrp
+        FROM groups
+    ) AS g ON g.doc_key = p.doc_key
     GROUP BY p.h, g.agrp
     """,
 )
@@ -111,15 +119,21 @@ CANDIDATE_PAIRS = Step(
     """,
 )
 
-#: Everything to align: candidate pairs, plus every member of a large group with
-#: its representative (so a group of k near-copies costs k - 1 alignments, not k²).
+#: Everything to align: candidate pairs between groups; inside a group of at
+#: most ``{group_min}`` distinct texts every pair; inside a larger group every
+#: member with the representative only (k - 1 alignments, not k²).
 ALIGN_PAIRS = Step(
     "align_pairs",
     """
     SELECT ka, kb, 'candidate' AS kind FROM candidate_pairs
     UNION ALL
+    SELECT x.doc_key AS ka, y.doc_key AS kb, 'group' AS kind
+    FROM groups AS x
+    JOIN groups AS y ON x.label = y.label AND x.doc_key < y.doc_key
+    WHERE x.doc_key = x.erep AND y.doc_key = y.erep AND x.size <= {group_min}
+    UNION ALL
     SELECT least(doc_key, grp) AS ka, greatest(doc_key, grp) AS kb, 'group' AS kind
-    FROM groups WHERE doc_key = erep AND doc_key <> agrp
+    FROM groups WHERE doc_key = erep AND doc_key <> grp AND size > {group_min}
     """,
 )
 
@@ -128,7 +142,8 @@ EXACT_PASSAGES = Step(
     "exact_passages",
     """
     SELECT least(g.doc_key, g.erep) AS ka, greatest(g.doc_key, g.erep) AS kb
-    FROM groups AS g WHERE g.doc_key <> g.erep
+    FROM groups AS g JOIN docs AS d ON d.doc_key = g.doc_key
+    WHERE g.doc_key <> g.erep AND d.n_words >= {min_words}
     """,
 )
 

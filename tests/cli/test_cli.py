@@ -1,0 +1,352 @@
+"""The ``textreuse`` command line, through click's test runner."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from conftest import (
+    CHESS,
+    CORPUS,
+    FERRY,
+    FERRY_COPY,
+    FERRY_P2,
+    ORCHARD,
+    REPO,
+    SCHOOL,
+    read_table,
+    run_quick,
+)
+
+from textreuse.cli import main
+
+README = REPO / "README.md"
+
+#: Every command path, as typed after ``textreuse``.
+COMMANDS: list[tuple[str, ...]] = [
+    (),
+    ("run",),
+    ("compare",),
+    ("eval",),
+    ("eval", "pan"),
+    ("eval", "labels"),
+]
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def flat(text: str) -> str:
+    """Output with line wrapping undone (rich wraps at the terminal width)."""
+    return " ".join(text.split())
+
+
+def all_command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    found = {prefix}
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found |= all_command_paths(command, (*prefix, name))
+        else:
+            found.add((*prefix, name))
+    return found
+
+
+# --------------------------------------------------------------------------- help
+
+
+def test_command_list_is_complete() -> None:
+    assert all_command_paths(main) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "textreuse")
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help(path: tuple[str, ...], flag: str) -> None:
+    result = invoke(*path, flag)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: ")
+    command: click.Command = main
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    summary = (command.help or "").split("\n")[0].strip()
+    assert len(summary) > 20, f"{path} has no help text"
+    assert flat(summary) in flat(result.output)
+
+
+def test_group_help_lists_subcommands() -> None:
+    assert {"run", "compare", "eval"} <= set(invoke("--help").output.split())
+    assert {"pan", "labels"} <= set(invoke("eval", "--help").output.split())
+
+
+def test_run_help_lists_options() -> None:
+    output = invoke("run", "--help").output
+    for option in ("--out", "--threads", "--on-error", "--overwrite", "--progress", "--quiet"):
+        assert option in output
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert "0.1.0" in result.output
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if p], ids=lambda p: " ".join(p))
+def test_every_command_is_in_readme(path: tuple[str, ...]) -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert f"textreuse {' '.join(path)}" in flat(readme)
+
+
+# --------------------------------------------------------------------------- run
+
+
+def test_run_prints_summary(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke(
+        "run", str(corpus_jsonl), "--out", str(out), "--threads", "1", "--progress", "none"
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    found = manifest["output_counts"]
+    text = flat(result.output)
+    n = len(CORPUS)
+    assert f"read {n} records: {n} ok, 0 empty, 0 rejected" in text
+    assert f"found {found['passages']} reused passages in {found['clusters']} clusters" in text
+    assert f"{found['documents_in_duplicate_groups']} documents in" in text
+    assert f"{found['duplicate_groups']} near-duplicate groups" in text
+    assert str(out) in text.replace(" ", "") or str(out) in text
+    assert manifest["parameters"]["threads"] == 1
+
+
+def test_run_quiet_prints_nothing(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", str(corpus_jsonl), "-o", str(out), "--threads", "1", "-q")
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert (out / "passages.parquet").is_file()
+
+
+def test_run_options_reach_the_manifest(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    args = ["--threads", "1", "--min-words", "20", "--max-df", "50", "--on-error", "fail", "-q"]
+    result = invoke("run", str(corpus_jsonl), "--out", str(out), *args)
+    assert result.exit_code == 0, result.output
+    params = json.loads((out / "manifest.json").read_text())["parameters"]
+    assert params["align"]["min_words"] == 20
+    assert (params["max_df"], params["on_error"], params["threads"]) == (50, "fail", 1)
+
+
+def test_run_refuses_existing_output_then_overwrites(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("keep me")
+    result = invoke("run", str(corpus_jsonl), "--out", str(out), "--threads", "1", "-q")
+    assert result.exit_code != 0
+    assert "already exists" in result.output and "--overwrite" in result.output
+    assert (out / "old.txt").read_text() == "keep me"
+
+    result = invoke(
+        "run", str(corpus_jsonl), "--out", str(out), "--threads", "1", "-q", "--overwrite"
+    )
+    assert result.exit_code == 0, result.output
+    assert not (out / "old.txt").exists()
+    assert (out / "manifest.json").is_file()
+
+
+def test_run_rejects_bad_option_values(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    for args in (["--threads", "0"], ["--on-error", "ignore"], ["--progress", "loud"]):
+        result = CliRunner().invoke(main, ["run", str(corpus_jsonl), "--out", str(out), *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert not out.exists()
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_compare_json_passages_slice_the_files(tmp_path: Path) -> None:
+    a = write(tmp_path / "orig.txt", FERRY)
+    b = write(tmp_path / "quote.txt", SCHOOL)
+    result = invoke("compare", str(a), str(b), "--json")
+    assert result.exit_code == 0, result.output
+    payload: dict[str, Any] = json.loads(result.output)
+    assert (payload["a"], payload["b"]) == (str(a), str(b))
+    assert 0.0 < payload["score"] <= 1.0
+    assert payload["words_a"] > 100 and payload["words_b"] > 100
+    assert payload["passages"], "the quoted paragraph must be found"
+    text_a, text_b = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    for p in payload["passages"]:
+        assert 0 <= p["a_start"] < p["a_end"] <= len(text_a)
+        assert 0 <= p["b_start"] < p["b_end"] <= len(text_b)
+        assert p["a_text"] == text_a[p["a_start"] : p["a_end"]]
+        assert p["b_text"] == text_b[p["b_start"] : p["b_end"]]
+    longest = max(payload["passages"], key=lambda p: p["a_end"] - p["a_start"])
+    assert longest["a_text"] == FERRY_P2 == longest["b_text"]
+
+
+def test_compare_json_with_non_ascii_text(tmp_path: Path) -> None:
+    prefix = "Überschrift — «Fähre» 🚢\n\n"
+    a = write(tmp_path / "a.txt", FERRY)
+    b = write(tmp_path / "b.txt", prefix + FERRY)
+    payload = json.loads(invoke("compare", str(a), str(b), "--json").output)
+    (p,) = payload["passages"]
+    assert p["b_start"] == len(prefix)
+    assert p["a_text"] == p["b_text"] == FERRY
+    assert payload["score"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_compare_unrelated_files_has_no_passages(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.txt", CHESS)
+    b = write(tmp_path / "b.txt", ORCHARD)
+    payload = json.loads(invoke("compare", str(a), str(b), "--json").output)
+    assert payload["passages"] == [] and payload["score"] == 0.0
+
+
+def test_compare_prints_side_by_side(tmp_path: Path) -> None:
+    a = write(tmp_path / "orig.txt", FERRY)
+    b = write(tmp_path / "copy.txt", FERRY_COPY)
+    result = invoke("compare", str(a), str(b))
+    assert result.exit_code == 0, result.output
+    assert "1 passage(s)" in result.output
+    assert "passage 1" in result.output
+
+
+def test_compare_non_utf8_file_is_a_clean_error(tmp_path: Path) -> None:
+    a = write(tmp_path / "good.txt", FERRY)
+    bad = tmp_path / "legacy.txt"
+    bad.write_bytes("Caf\u00e9 society".encode("cp1252"))
+    result = CliRunner().invoke(main, ["compare", str(a), str(bad)])
+    assert result.exit_code not in (0, None)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert str(bad) in result.output
+    assert "UTF-8" in result.output and "byte 3" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_compare_missing_file(tmp_path: Path) -> None:
+    a = write(tmp_path / "good.txt", FERRY)
+    result = CliRunner().invoke(main, ["compare", str(a), str(tmp_path / "nope.txt")])
+    assert result.exit_code != 0
+    assert "nope.txt" in result.output
+
+
+# --------------------------------------------------------------------------- eval
+
+
+def pan_case(susp: str, src: str, this: tuple[int, int], source: tuple[int, int]) -> str:
+    return (
+        f'<feature name="artificial-plagiarism" source_reference="{src}" '
+        f'this_offset="{this[0]}" this_length="{this[1]}" '
+        f'source_offset="{source[0]}" source_length="{source[1]}"/>'
+    )
+
+
+def test_eval_pan(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write(docs / "susp1.txt", SCHOOL)
+    write(docs / "susp2.txt", CHESS)
+    write(docs / "src1.txt", FERRY)
+    out = tmp_path / "out"
+    run_quick([docs], out)
+
+    truth = tmp_path / "pan" / "truth"
+    truth.mkdir(parents=True)
+    case = pan_case(
+        "susp1.txt",
+        "src1.txt",
+        (SCHOOL.index(FERRY_P2), len(FERRY_P2)),
+        (FERRY.index(FERRY_P2), len(FERRY_P2)),
+    )
+    (truth / "susp1-src1.xml").write_text(
+        f'<document reference="susp1.txt">{case}</document>', encoding="utf-8"
+    )
+    # A negative pair: listed, no case.
+    (truth / "susp2-src1.xml").write_text('<document reference="susp2.txt"/>', encoding="utf-8")
+
+    result = invoke("eval", "pan", "--truth", str(truth), str(out))
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert set(scores) == {
+        "precision",
+        "recall",
+        "granularity",
+        "plagdet",
+        "cases",
+        "detections",
+        "pairs",
+    }
+    assert (scores["cases"], scores["pairs"]) == (1, 2)
+    assert scores["detections"] >= 1
+    assert scores["granularity"] == 1.0
+    assert scores["precision"] >= 0.9 and scores["recall"] >= 0.9
+    assert scores["plagdet"] >= 0.9
+
+
+def test_eval_pan_without_run_output(tmp_path: Path) -> None:
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    (truth / "a-b.xml").write_text('<document reference="a.txt"/>')
+    empty = tmp_path / "out"
+    empty.mkdir()
+    result = CliRunner().invoke(main, ["eval", "pan", "--truth", str(truth), str(empty)])
+    assert result.exit_code != 0
+    assert "passages.parquet" in result.output
+
+
+def test_eval_labels(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    texts = {
+        "orig_taska.txt": FERRY,
+        "g0pA_taska.txt": FERRY_COPY,
+        "g0pB_taska.txt": SCHOOL,
+        "g0pC_taska.txt": CHESS,
+        "g0pD_taska.txt": ORCHARD,
+    }
+    for name, text in texts.items():
+        write(docs / name, text)
+    out = tmp_path / "out"
+    run_quick([docs], out)
+    assert {d["doc_id"] for d in read_table(out, "documents")} == set(texts)
+
+    labels = tmp_path / "labels.csv"
+    with labels.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "task", "category"])
+        writer.writerow(["orig_taska.txt", "a", "orig"])
+        writer.writerow(["g0pA_taska.txt", "a", "cut"])
+        writer.writerow(["g0pB_taska.txt", "a", "light"])
+        writer.writerow(["g0pC_taska.txt", "a", "non"])
+        writer.writerow(["g0pD_taska.txt", "a", "non"])
+
+    result = invoke("eval", "labels", "--labels", str(labels), str(out))
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["counts"] == {"cut": 1, "light": 1, "non": 2}
+    assert scores["auc"] == 1.0
+    assert scores["auc_by_category"] == {"cut": 1.0, "light": 1.0}
+    assert scores["mean_coverage"]["non"] == 0.0
+    expected_cut = len(FERRY) / len(FERRY_COPY)
+    assert scores["mean_coverage"]["cut"] == pytest.approx(expected_cut, abs=0.02)
+    expected_light = len(FERRY_P2) / len(SCHOOL)
+    assert scores["mean_coverage"]["light"] == pytest.approx(expected_light, abs=0.02)
+
+
+def test_eval_labels_unknown_document(tmp_path: Path, corpus_run: tuple[Path, Any]) -> None:
+    out, _ = corpus_run
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,category,source\nghost.txt,cut,ferry-orig\nchess,non,ferry-orig\n")
+    result = CliRunner().invoke(main, ["eval", "labels", "--labels", str(labels), str(out)])
+    assert result.exit_code != 0
+    assert "ghost.txt" in result.output and "line 2" in result.output

@@ -1,0 +1,458 @@
+"""Tests for textreuse.core.align: passages, exact offsets, edits and parameters."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from textreuse.core.align import AlignParams, Passage, align, word_edits
+from textreuse.core.tokenize import tokenize
+from textreuse.errors import ConfigError
+
+# --- fixtures: original news-like sentences -------------------------------------
+
+UNRELATED_A = [
+    "The city council voted on Tuesday to extend the opening hours of the public library "
+    "branches through the summer months.",
+    "Farmers in the southern valley reported that a late frost had damaged nearly half of "
+    "the early apricot crop.",
+    "A spokesman for the regional hospital declined to comment on the staffing dispute, "
+    "saying talks with the nurses' union were continuing.",
+]
+UNRELATED_B = [
+    "Heavy rain closed two lanes of the coastal highway for most of the morning, according "
+    "to the state transport agency.",
+    "The maritime museum said its new wing would open to visitors in the first week of March "
+    "after three years of building work.",
+    "Tickets for the autumn concert series sold out within an hour, and organisers are "
+    "considering a second evening performance.",
+]
+
+PARAGRAPH = (
+    "Investigators from the aviation safety board said on Wednesday that the cargo plane's "
+    "left engine had shown signs of metal fatigue months before the crash, and that "
+    "maintenance records for the aircraft were incomplete."
+)
+
+SPUN_A = (
+    "William J. Burns, director of the CIA, flew to Moscow on November 2 to confront Russia "
+    "with the information, and on November 17, American intelligence officials shared "
+    "their findings with NATO."
+)
+SPUN_B = (
+    "William J. Burns, the CIA director, had flown to Moscow on November 2 to confront the "
+    "Russians with the same information, and on November 17 American intelligence officials "
+    "shared their findings with NATO."
+)
+
+SENT_A = (
+    "The regional water authority announced on Monday that it would spend four hundred "
+    "million dollars over the next decade replacing lead pipes in older neighbourhoods."
+)
+SENT_B = (
+    "Officials at the national weather service warned that a slow moving storm system could "
+    "bring more than ten inches of rain to low lying coastal towns before the weekend."
+)
+SENT_C = (
+    "Shares in the largest domestic airline fell sharply after the company cut its profit "
+    "forecast, citing higher fuel costs, a shortage of pilots and weak demand for business travel."
+)
+
+
+def _slices(p: Passage, a: str, b: str) -> tuple[str, str]:
+    return a[p.a_start : p.a_end], b[p.b_start : p.b_end]
+
+
+def _swapped(p: Passage) -> tuple[int, int, int, int]:
+    return (p.b_start, p.b_end, p.a_start, p.a_end)
+
+
+def _spans(passages: list[Passage]) -> set[tuple[int, int, int, int]]:
+    return {(p.a_start, p.a_end, p.b_start, p.b_end) for p in passages}
+
+
+def _check_passage(p: Passage, a: str, b: str, params: AlignParams | None = None) -> None:
+    """Invariants every passage must satisfy."""
+    params = params or AlignParams()
+    assert 0 <= p.a_start < p.a_end <= len(a)
+    assert 0 <= p.b_start < p.b_end <= len(b)
+    assert 0.0 <= p.score <= 1.0
+    assert p.matches + p.substitutions + p.deletions == p.a_words
+    assert p.matches + p.substitutions + p.insertions == p.b_words
+    assert min(p.a_words, p.b_words) >= params.min_words
+    assert p.score == pytest.approx(2 * p.matches / (p.a_words + p.b_words), abs=1e-6)
+    slice_a, slice_b = _slices(p, a, b)
+    # the character span holds exactly the passage's words
+    assert len(tokenize(slice_a)) == p.a_words
+    assert len(tokenize(slice_b)) == p.b_words
+    assert (p.matches, p.substitutions, p.insertions, p.deletions) == word_edits(
+        tokenize(slice_a).words, tokenize(slice_b).words
+    )
+
+
+def _check_all(passages: list[Passage], a: str, b: str, params: AlignParams | None = None) -> None:
+    for p in passages:
+        _check_passage(p, a, b, params)
+    assert passages == sorted(passages, key=lambda p: (p.a_start, p.b_start))
+
+
+# --- verbatim copies --------------------------------------------------------------
+
+
+def test_verbatim_paragraph_found_with_exact_offsets() -> None:
+    a = " ".join([UNRELATED_A[0], UNRELATED_A[1], PARAGRAPH, UNRELATED_A[2]])
+    b = "\n\n".join([UNRELATED_B[0], PARAGRAPH, UNRELATED_B[1], UNRELATED_B[2]])
+    passages = align(a, b)
+    assert len(passages) == 1
+    p = passages[0]
+    assert (p.a_start, p.a_end) == (a.index(PARAGRAPH), a.index(PARAGRAPH) + len(PARAGRAPH))
+    assert (p.b_start, p.b_end) == (b.index(PARAGRAPH), b.index(PARAGRAPH) + len(PARAGRAPH))
+    assert _slices(p, a, b) == (PARAGRAPH, PARAGRAPH)
+    assert p.score == 1.0
+    n_words = len(tokenize(PARAGRAPH))
+    assert p.matches == p.a_words == p.b_words == n_words
+    assert p.substitutions == p.insertions == p.deletions == 0
+    _check_all(passages, a, b)
+
+
+def test_verbatim_copy_with_different_case_and_line_breaks() -> None:
+    rewrapped = PARAGRAPH.upper().replace(" the ", "\r\nthe ")
+    a = UNRELATED_A[0] + " " + PARAGRAPH
+    b = rewrapped + "\n\n" + UNRELATED_B[0]
+    passages = align(a, b)
+    assert len(passages) == 1
+    p = passages[0]
+    assert _slices(p, a, b) == (PARAGRAPH, rewrapped)
+    assert p.score == 1.0
+    _check_all(passages, a, b)
+
+
+def test_identical_texts_align_completely() -> None:
+    text = " ".join(UNRELATED_A)
+    passages = align(text, text)
+    assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in passages] == [
+        (0, len(text), 0, len(text))
+    ]
+    assert passages[0].score == 1.0
+
+
+# --- rewritten sentence ------------------------------------------------------------
+
+
+def _spun_texts() -> tuple[str, str]:
+    a = " ".join([UNRELATED_A[0], SPUN_A, UNRELATED_A[1]])
+    b = " ".join([UNRELATED_B[0], SPUN_B, UNRELATED_B[1]])
+    return a, b
+
+
+def test_spun_sentence_found_and_bounded_by_sentence() -> None:
+    a, b = _spun_texts()
+    passages = align(a, b)
+    assert len(passages) == 1
+    p = passages[0]
+    # covers the whole sentence on both sides and nothing of its neighbours
+    assert _slices(p, a, b) == (SPUN_A, SPUN_B)
+    assert 0.6 <= p.score < 1.0
+    assert p.substitutions + p.insertions + p.deletions > 0
+    _check_all(passages, a, b)
+
+
+def test_spun_sentence_symmetric_spans() -> None:
+    a, b = _spun_texts()
+    forward, backward = align(a, b), align(b, a)
+    assert {_swapped(p) for p in backward} == _spans(forward)
+
+
+def test_spun_sentence_symmetric_score() -> None:
+    a, b = _spun_texts()
+    (forward,) = align(a, b)
+    (backward,) = align(b, a)
+    assert forward.matches == backward.matches
+    assert forward.score == backward.score
+
+
+# --- reordered passages -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", [" ", "\n\n"])
+@pytest.mark.parametrize("order", ["CAB", "CBA", "BCA"])
+def test_reordered_sentences_each_found(sep: str, order: str) -> None:
+    sentences = {"A": SENT_A, "B": SENT_B, "C": SENT_C}
+    a = sep.join(sentences[k] for k in "ABC")
+    b = sep.join(sentences[k] for k in order)
+    passages = align(a, b)
+    _check_all(passages, a, b)
+    for sentence in sentences.values():
+        covering = [
+            p
+            for p in passages
+            if sentence in a[p.a_start : p.a_end] and sentence in b[p.b_start : p.b_end]
+        ]
+        assert len(covering) == 1, sentence[:30]
+    for p in passages:
+        # moved text is copied verbatim: each passage is the same text on both sides
+        slice_a, slice_b = _slices(p, a, b)
+        assert tokenize(slice_a).words == tokenize(slice_b).words
+        assert p.score == 1.0
+    assert sum(p.matches for p in passages) == len(tokenize(a))
+    backward = align(b, a)
+    assert {_swapped(p) for p in backward} == _spans(passages)
+
+
+def test_reordered_with_unrelated_filler() -> None:
+    a = "\n\n".join([SENT_A, UNRELATED_A[1], SENT_B, UNRELATED_A[2], SENT_C])
+    b = "\n\n".join([SENT_C, UNRELATED_B[0], SENT_A, UNRELATED_B[2], SENT_B])
+    passages = align(a, b)
+    _check_all(passages, a, b)
+    assert sorted(_slices(p, a, b) for p in passages) == sorted(
+        (s, s) for s in (SENT_A, SENT_B, SENT_C)
+    )
+
+
+@pytest.mark.parametrize("sep", [" ", "\n\n"])
+def test_exact_extension_stops_at_sentence_end(sep: str) -> None:
+    # The neighbouring sentences differ but happen to share their last / first word.
+    a = sep.join(["The council met in private on Friday.", PARAGRAPH, "Officials declined."])
+    b = sep.join(["No date was set before Friday.", PARAGRAPH, "Officials were unavailable."])
+    passages = align(a, b)
+    assert len(passages) == 1
+    assert _slices(passages[0], a, b) == (PARAGRAPH, PARAGRAPH)
+
+
+# --- edit counts ------------------------------------------------------------------------
+
+
+def test_known_substitutions_counted() -> None:
+    original = (
+        "The central bank raised its main interest rate by half a percentage point on "
+        "Thursday, the largest increase in more than two decades, as policymakers tried to "
+        "slow inflation that has reached its highest level since the early nineties."
+    )
+    edited = (
+        original.replace("raised", "lifted")
+        .replace("largest", "biggest")
+        .replace("policymakers", "officials")
+    )
+    a = UNRELATED_A[0] + " " + original
+    b = edited + " " + UNRELATED_B[2]
+    passages = align(a, b)
+    assert len(passages) == 1
+    p = passages[0]
+    n = len(tokenize(original))
+    assert _slices(p, a, b) == (original, edited)
+    assert (p.matches, p.substitutions, p.insertions, p.deletions) == (n - 3, 3, 0, 0)
+    assert p.a_words == p.b_words == n
+    assert p.score == pytest.approx((n - 3) / n, abs=1e-6)
+    _check_all(passages, a, b)
+
+
+def test_known_insertions_and_deletions_counted() -> None:
+    original = (
+        "Rescue teams searched through the rubble of the collapsed apartment block for a "
+        "third day on Saturday, while engineers checked neighbouring buildings for damage "
+        "caused by the explosion."
+    )
+    edited = original.replace("for a third day", "for a third straight day").replace(
+        "neighbouring buildings for damage", "neighbouring buildings for structural damage"
+    )
+    edited = edited.replace("apartment block", "block")
+    a = original + " " + UNRELATED_A[1]
+    b = UNRELATED_B[1] + " " + edited
+    (p,) = align(a, b)
+    assert _slices(p, a, b) == (original, edited)
+    n = len(tokenize(original))
+    assert (p.matches, p.substitutions, p.insertions, p.deletions) == (n - 1, 0, 2, 1)
+    _check_all([p], a, b)
+
+
+# --- no reuse ------------------------------------------------------------------------------
+
+
+def test_unrelated_texts_give_no_passages() -> None:
+    assert align(" ".join(UNRELATED_A), " ".join(UNRELATED_B)) == []
+    assert align(SENT_A + " " + SENT_B, SENT_C) == []
+
+
+@pytest.mark.parametrize(("a", "b"), [("", ""), ("", PARAGRAPH), (PARAGRAPH, ""), ("...", "!!")])
+def test_empty_texts(a: str, b: str) -> None:
+    assert align(a, b) == []
+
+
+def test_short_stock_phrase_is_not_a_passage() -> None:
+    phrase = "said in a statement released late on Tuesday evening"  # 9 words
+    a = (
+        "The mining company " + phrase + " that it would close two of its oldest pits and "
+        "cut about six hundred jobs over the coming year."
+    )
+    b = (
+        "A lawyer for the former mayor " + phrase + " that her client would appeal the "
+        "verdict and had never accepted money from property developers."
+    )
+    assert align(a, b) == []
+    # the phrase itself is detectable: with a low enough minimum it is reported
+    found = align(a, b, AlignParams(min_words=5))
+    assert len(found) == 1
+    slice_a, slice_b = _slices(found[0], a, b)
+    assert phrase in slice_a
+    assert phrase in slice_b
+    _check_all(found, a, b, AlignParams(min_words=5))
+
+
+def test_min_words_threshold_is_on_the_shorter_side() -> None:
+    a = UNRELATED_A[0] + " " + PARAGRAPH
+    b = PARAGRAPH + " " + UNRELATED_B[0]
+    n = len(tokenize(PARAGRAPH))
+    assert len(align(a, b, AlignParams(min_words=n))) == 1
+    assert align(a, b, AlignParams(min_words=n + 1)) == []
+
+
+def test_repeated_boilerplate_paired_once() -> None:
+    boiler = (
+        "This article was produced with support from the regional press fund, which has no "
+        "say over its content or the choice of subjects covered by our reporters."
+    )
+    a = " ".join([UNRELATED_A[0], boiler, UNRELATED_A[1], boiler])
+    b = " ".join([UNRELATED_B[0], boiler])
+    passages = align(a, b)
+    _check_all(passages, a, b)
+    assert len(passages) == 1
+    assert _slices(passages[0], a, b) == (boiler, boiler)
+
+
+def _crafted_pairs() -> list[tuple[str, str]]:
+    sentences = (SENT_A, SENT_B, SENT_C)
+    return [
+        (" ".join([UNRELATED_A[0], PARAGRAPH]), "\n\n".join([UNRELATED_B[1], PARAGRAPH])),
+        _spun_texts(),
+        (" ".join(sentences), " ".join([SENT_C, SENT_A, SENT_B])),
+        (
+            "\n\n".join([SENT_A, UNRELATED_A[1], SENT_B]),
+            "\n\n".join([SENT_B, UNRELATED_B[0], SENT_A.replace("Monday", "Tuesday")]),
+        ),
+        (" ".join(UNRELATED_A), " ".join(UNRELATED_B)),
+    ]
+
+
+@pytest.mark.parametrize("pair_index", range(5))
+def test_symmetry_on_crafted_pairs(pair_index: int) -> None:
+    a, b = _crafted_pairs()[pair_index]
+    forward, backward = align(a, b), align(b, a)
+    _check_all(forward, a, b)
+    _check_all(backward, b, a)
+    assert {_swapped(p) for p in backward} == _spans(forward)
+    if pair_index < 4:
+        assert forward
+
+
+# --- property test -----------------------------------------------------------------------
+
+_VOCAB = [
+    "the",
+    "minister",
+    "said",
+    "on",
+    "monday",
+    "that",
+    "talks",
+    "would",
+    "resume",
+    "in",
+    "geneva",
+    "and",
+    "officials",
+    "were",
+    "hopeful",
+]
+_PUNCT = ["", "", "", ",", ".", ". ", "\n\n", "\r\n", '"']
+
+
+@st.composite
+def _vocab_text(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_VOCAB), max_size=120))
+    out = []
+    for w in words:
+        if draw(st.booleans()):
+            w = w.capitalize()
+        out.append(w + draw(st.sampled_from(_PUNCT)))
+    return " ".join(out)
+
+
+@st.composite
+def _related_pair(draw: st.DrawFn) -> tuple[str, str]:
+    a = draw(_vocab_text())
+    shared = draw(_vocab_text())
+    b = draw(_vocab_text())
+    c = draw(_vocab_text())
+    return a + " " + shared + " " + b, c + " " + shared
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    _related_pair(),
+    st.sampled_from(
+        [
+            AlignParams(),
+            AlignParams(ngram=2, min_words=3, min_seeds=1),
+            AlignParams(ngram=3, min_words=5, max_gap=0, max_drift=0),
+            AlignParams(ngram=1, min_words=1, min_seeds=1, snap_similarity=0.0),
+        ]
+    ),
+)
+def test_passage_invariants_on_random_texts(pair: tuple[str, str], params: AlignParams) -> None:
+    a, b = pair
+    passages = align(a, b, params)
+    _check_all(passages, a, b, params)
+    backward = align(b, a, params)
+    _check_all(backward, b, a, params)
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("ngram", 0),
+        ("min_seeds", 0),
+        ("min_words", 0),
+        ("max_seed_repeats", 0),
+        ("max_gap", -1),
+        ("max_drift", -1),
+        ("snap_words", -1),
+        ("snap_similarity", -0.1),
+        ("snap_similarity", 1.5),
+        ("snap_similarity", float("nan")),
+    ],
+)
+def test_align_params_reject_bad_values(field: str, value: float) -> None:
+    with pytest.raises(ConfigError, match=field):
+        AlignParams(**{field: value})
+
+
+def test_align_params_accept_edge_values() -> None:
+    params = AlignParams(
+        ngram=1,
+        min_seeds=1,
+        min_words=1,
+        max_gap=0,
+        max_drift=0,
+        snap_words=0,
+        snap_similarity=1.0,
+        max_seed_repeats=1,
+    )
+    assert params.snap_similarity == 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        params.ngram = 5  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("field", "value"), [("ngram", 2.5), ("min_words", "10")])
+def test_align_params_reject_wrong_types(field: str, value: object) -> None:
+    with pytest.raises(ConfigError, match=field):
+        AlignParams(**{field: value})

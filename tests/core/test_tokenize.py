@@ -1,0 +1,197 @@
+"""Tests for textreuse.core.tokenize: token offsets, normalised words, sentence starts."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from textreuse.core.tokenize import normalize, sentence_starts, tokenize, words
+
+# Text mixing letters, digits, punctuation, every kind of line break and non-ASCII.
+_ALPHABET = st.sampled_from(
+    [
+        *"abcXYZ019 .,;:!?'\"()-\t",
+        *["\n", "\r\n", "\r", "\u00a0", "\u2028", "é", "ß", "İ", "Σ", "ﬁ", "日本", "🙂", "’", "”"],
+    ]
+)
+_WORD = re.compile(r"\w+")
+messy_text = st.one_of(st.text(), st.lists(_ALPHABET, max_size=80).map("".join))
+
+
+def _starts(text: str) -> list[int]:
+    return sentence_starts(text).tolist()
+
+
+# --- tokenize ---------------------------------------------------------------
+
+
+def test_tokenize_simple_sentence() -> None:
+    text = "The Senate passed the bill 52-48 on Friday."
+    tokens = tokenize(text)
+    assert tokens.words == ["the", "senate", "passed", "the", "bill", "52", "48", "on", "friday"]
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        "The",
+        "Senate",
+        "passed",
+        "the",
+        "bill",
+        "52",
+        "48",
+        "on",
+        "Friday",
+    ]
+    assert len(tokens) == 9
+
+
+def test_tokenize_keeps_offsets_with_crlf_and_unicode() -> None:
+    text = "Zürich\r\n\r\nThe «Bürgermeister» said: naïve café!\r\nÉLAN"
+    tokens = tokenize(text)
+    sliced = [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
+    assert sliced == ["Zürich", "The", "Bürgermeister", "said", "naïve", "café", "ÉLAN"]
+    assert tokens.words == [w.lower() for w in sliced]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\r\n\r\n", "... -- !!", "\u00a0\t"])
+def test_tokenize_no_words(text: str) -> None:
+    tokens = tokenize(text)
+    assert tokens.words == []
+    assert len(tokens) == 0
+    assert tokens.starts.shape == (0,)
+    assert tokens.ends.shape == (0,)
+
+
+@settings(max_examples=300, deadline=None)
+@given(messy_text)
+def test_tokenize_offsets_slice_original_text(text: str) -> None:
+    tokens = tokenize(text)
+    assert len(tokens.words) == len(tokens.starts) == len(tokens.ends) == len(tokens)
+    previous_end = 0
+    for word, start, end in zip(tokens.words, tokens.starts, tokens.ends, strict=True):
+        start, end = int(start), int(end)
+        assert previous_end <= start < end <= len(text)
+        piece = text[start:end]
+        assert word == normalize(piece) == piece.lower()
+        # each token is a maximal run of word characters
+        assert _WORD.fullmatch(piece)
+        assert start == 0 or not _WORD.match(text[start - 1])
+        assert end == len(text) or not _WORD.match(text[end])
+        previous_end = end
+    # nothing outside the tokens is a word character
+    rest = list(text)
+    for start, end in zip(tokens.starts, tokens.ends, strict=True):
+        rest[int(start) : int(end)] = [" "] * (int(end) - int(start))
+    assert not _WORD.search("".join(rest))
+
+
+@settings(max_examples=300, deadline=None)
+@given(messy_text)
+def test_words_equals_tokenize_words(text: str) -> None:
+    # Documented exception: characters whose lowercase form is longer ("İ" -> "i̇").
+    assume(all(len(ch.lower()) == 1 for ch in text))
+    # Known divergence for a context-dependent final sigma: see the xfail test below.
+    assume("Σ" not in text)
+    assert words(text) == tokenize(text).words
+
+
+def test_words_documented_exception_for_long_lowercase() -> None:
+    assert tokenize("İstanbul").words == ["i̇stanbul"]
+    assert words("İstanbul") == ["i", "stanbul"]
+
+
+@pytest.mark.xfail(
+    reason="words() lowercases the whole text, so a lone 'Σ' after a cased letter and an "
+    "apostrophe becomes final sigma 'ς'; tokenize() lowercases each token alone ('σ')",
+    strict=True,
+)
+def test_words_final_sigma_matches_tokenize() -> None:
+    assert words("A'Σ") == tokenize("A'Σ").words
+
+
+def test_words_are_lowercased() -> None:
+    assert words("NATO and the CIA, Mr. O'Brien") == [
+        "nato",
+        "and",
+        "the",
+        "cia",
+        "mr",
+        "o",
+        "brien",
+    ]
+
+
+# --- sentence_starts --------------------------------------------------------
+
+
+def test_sentence_split_on_full_stop() -> None:
+    text = "He left. She came."
+    assert _starts(text) == [0, text.index("She")]
+
+
+def test_initial_does_not_split() -> None:
+    text = "Director William J. Burns flew to Moscow in November."
+    assert _starts(text) == [0]
+
+
+@pytest.mark.parametrize("title", ["Mr.", "Mrs.", "Dr.", "Gov.", "Sen."])
+def test_abbreviation_does_not_split(title: str) -> None:
+    text = f"Reporters waited for {title} Smith outside the court. He did not speak."
+    assert _starts(text) == [0, text.index("He did")]
+
+
+def test_lowercase_after_full_stop_does_not_split() -> None:
+    text = "The budget rose by 4.5 per cent vs. last year, officials said."
+    assert _starts(text) == [0]
+
+
+@pytest.mark.parametrize("mark", ["!", "?", '."', ".”", ".)", "?'"])
+def test_other_terminal_punctuation_splits(mark: str) -> None:
+    text = f"Was it over{mark} Nobody in the room could say."
+    assert _starts(text) == [0, text.index("Nobody")]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\r\n\r\n", "\n \n", "\n\n\n"])
+def test_paragraph_break_splits_even_without_punctuation(sep: str) -> None:
+    text = f"Storm warning for the coast{sep}schools will close early on Thursday"
+    assert _starts(text) == [0, text.index("schools")]
+
+
+def test_single_line_break_inside_sentence_does_not_split() -> None:
+    text = "The minister said the plan\nwould be published next month."
+    assert _starts(text) == [0]
+
+
+def test_sentence_starts_several() -> None:
+    text = (
+        "Mr. Burns arrived on Tuesday. Talks began at noon!\n\n"
+        "A second round is planned. Gen. Smith will attend."
+    )
+    expected = [0, text.index("Talks"), text.index("A second"), text.index("Gen.")]
+    assert _starts(text) == expected
+
+
+def test_sentence_starts_trailing_punctuation_adds_nothing() -> None:
+    assert _starts("It rained.   ") == [0]
+    assert _starts("It rained.\n\n") == [0]
+
+
+def test_sentence_starts_empty_text() -> None:
+    assert _starts("") == [0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(messy_text)
+def test_sentence_starts_invariants(text: str) -> None:
+    starts = sentence_starts(text)
+    assert starts.dtype == np.int32
+    values = starts.tolist()
+    assert values[0] == 0
+    assert values == sorted(set(values))
+    if text:
+        assert all(0 <= s < len(text) for s in values)
+    for s in values[1:]:
+        # a sentence begins at a non-space character
+        assert not text[s].isspace()

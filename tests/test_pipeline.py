@@ -1,0 +1,578 @@
+"""End-to-end tests of ``textreuse.run``: outputs, invariants, determinism and atomicity."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import stat
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import (
+    BRIDGE_P1,
+    BRIDGE_P2,
+    BRIDGE_P3,
+    CORPUS,
+    FERRY,
+    FERRY_P1,
+    FERRY_P2,
+    REPO,
+    UNRELATED,
+    read_table,
+    run_quick,
+    write_jsonl,
+)
+
+from textreuse.core.tokenize import tokenize
+from textreuse.errors import ConfigError, InputError, OutputError
+from textreuse.output import OUTPUT_FILES
+from textreuse.schema import (
+    CLUSTERS_SCHEMA,
+    DOCUMENTS_SCHEMA,
+    DUPLICATES_SCHEMA,
+    PASSAGES_SCHEMA,
+    SPAN,
+)
+
+ALL_OUTPUTS = (*OUTPUT_FILES, "rejects.jsonl")
+STAGES = ("ingest", "keys", "fingerprint", "candidates", "align", "cluster", "write")
+SEEDS = REPO.parent / "shared" / "data" / "seeds"
+EXAMPLES = REPO / "examples"
+
+OutRun = tuple[Path, dict[str, Any]]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def texts_of(out: Path) -> dict[str, str | None]:
+    return {row["doc_id"]: row["text"] for row in read_table(out, "documents")}
+
+
+def sorted_rows(out: Path, name: str) -> list[tuple[Any, ...]]:
+    """All rows of an output table as tuples, sorted (so row order does not matter)."""
+    table = pq.read_table(out / f"{name}.parquet")
+    rows = [tuple(row.values()) for row in table.to_pylist()]
+    return sorted(rows, key=repr)
+
+
+def pair_passages(out: Path, x: str, y: str) -> list[tuple[int, int, int, int]]:
+    """Passages between docs ``x`` and ``y`` as ``(x_start, x_end, y_start, y_end)``."""
+    found = []
+    for p in read_table(out, "passages"):
+        if (p["doc_a"], p["doc_b"]) == (x, y):
+            found.append((p["a_start"], p["a_end"], p["b_start"], p["b_end"]))
+        elif (p["doc_a"], p["doc_b"]) == (y, x):
+            found.append((p["b_start"], p["b_end"], p["a_start"], p["a_end"]))
+    return found
+
+
+def covered(spans: list[tuple[int, int]], start: int, end: int) -> float:
+    """Share of ``[start, end)`` covered by the union of ``spans``."""
+    if end <= start:
+        return 0.0
+    hit = set()
+    for s, e in spans:
+        hit.update(range(max(s, start), min(e, end)))
+    return len(hit) / (end - start)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def siblings(path: Path) -> set[str]:
+    return set(os.listdir(path.parent))
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def test_fixture_corpus_shape() -> None:
+    ids = [r["id"] for r in CORPUS]
+    assert len(ids) == len(set(ids))
+    for record in CORPUS:
+        assert 80 <= len(record["text"].split()) <= 200, record["id"]
+
+
+def test_all_output_files_exist(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    for name in ALL_OUTPUTS:
+        assert (out / name).is_file(), name
+    assert not (out / "_work").exists(), "work files must be removed unless keep_work"
+    leftovers = [n for n in os.listdir(out) if n.endswith(".partial")]
+    assert leftovers == []
+    hidden = [n for n in siblings(out) if n.startswith(f".{out.name}.")]
+    assert hidden == [], "temporary folders left beside the output"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("passages", PASSAGES_SCHEMA),
+        ("clusters", CLUSTERS_SCHEMA),
+        ("duplicates", DUPLICATES_SCHEMA),
+    ],
+)
+def test_output_schema_names_and_types(corpus_run: OutRun, name: str, expected: pa.Schema) -> None:
+    out, _ = corpus_run
+    got = pq.read_schema(out / f"{name}.parquet")
+    assert got.names == expected.names
+    assert [f.type for f in got] == [f.type for f in expected]
+
+
+def test_documents_schema_names_and_types(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    got = pq.read_schema(out / "documents.parquet")
+    assert got.names == DOCUMENTS_SCHEMA.names
+    for field in DOCUMENTS_SCHEMA:
+        got_type = got.field(field.name).type
+        if pa.types.is_list(field.type):
+            # The list's item field name ("item" / "element") is not part of the contract.
+            assert pa.types.is_list(got_type), field.name
+            assert got_type.value_type == SPAN, field.name
+        else:
+            assert got_type == field.type, field.name
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("passages", PASSAGES_SCHEMA),
+        ("clusters", CLUSTERS_SCHEMA),
+        ("duplicates", DUPLICATES_SCHEMA),
+    ],
+)
+def test_output_schema_nullability_matches_contract(
+    corpus_run: OutRun, name: str, expected: pa.Schema
+) -> None:
+    out, _ = corpus_run
+    got = pq.read_schema(out / f"{name}.parquet")
+    assert [(f.name, f.nullable) for f in got] == [(f.name, f.nullable) for f in expected]
+
+
+def test_documents_hold_every_record(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    docs = {row["doc_id"]: row for row in read_table(out, "documents")}
+    assert set(docs) == {r["id"] for r in CORPUS}
+    for record in CORPUS:
+        row = docs[record["id"]]
+        assert row["text"] == record["text"], "text must be kept exactly as read"
+        assert row["site"] == record["site"]
+        assert row["date"] == record["date"]
+        assert row["status"] == "ok"
+        assert row["location"].startswith("line ")
+
+
+def test_passage_offsets_slice_real_text(corpus_run: OutRun) -> None:
+    out, manifest = corpus_run
+    texts = texts_of(out)
+    passages = read_table(out, "passages")
+    assert passages, "the fixture corpus has planted reuse"
+    min_words = manifest["parameters"]["align"]["min_words"]
+    for p in passages:
+        assert p["doc_a"] != p["doc_b"]
+        text_a, text_b = texts[p["doc_a"]], texts[p["doc_b"]]
+        assert text_a is not None and text_b is not None
+        assert 0 <= p["a_start"] < p["a_end"] <= len(text_a), p
+        assert 0 <= p["b_start"] < p["b_end"] <= len(text_b), p
+        slice_a = text_a[p["a_start"] : p["a_end"]]
+        slice_b = text_b[p["b_start"] : p["b_end"]]
+        # Passages start and end on words, not on white space.
+        assert slice_a == slice_a.strip() and slice_b == slice_b.strip(), p
+        assert 0.0 < p["score"] <= 1.0
+        assert p["matches"] >= min_words or p["score"] == 1.0
+        if p["score"] == 1.0 and p["substitutions"] == p["insertions"] == p["deletions"] == 0:
+            assert normalise(slice_a) == normalise(slice_b), p
+
+
+def check_passage_contract(out: Path, min_words: int) -> None:
+    """The documented meaning of every passages.parquet column."""
+    texts = texts_of(out)
+    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for p in read_table(out, "passages"):
+        assert p["doc_a"] < p["doc_b"], p
+        by_pair[(p["doc_a"], p["doc_b"])].append(p)
+        words_a = len(tokenize(texts[p["doc_a"]][p["a_start"] : p["a_end"]]).words)
+        words_b = len(tokenize(texts[p["doc_b"]][p["b_start"] : p["b_end"]]).words)
+        # Word edits turn the a span into the b span.
+        assert p["matches"] + p["substitutions"] + p["deletions"] == words_a, p
+        assert p["matches"] + p["substitutions"] + p["insertions"] == words_b, p
+        assert p["score"] == pytest.approx(2 * p["matches"] / (words_a + words_b), abs=1e-6)
+        assert min(words_a, words_b) >= min_words, p
+    # Each stretch of text is used by at most one passage of a pair.
+    for pair, passages in by_pair.items():
+        for side in ("a", "b"):
+            spans = sorted((p[f"{side}_start"], p[f"{side}_end"]) for p in passages)
+            for (_, end), (start, _) in itertools.pairwise(spans):
+                assert end <= start, (pair, side, spans)
+
+
+def test_passage_columns_mean_what_the_readme_says(corpus_run: OutRun) -> None:
+    out, manifest = corpus_run
+    check_passage_contract(out, manifest["parameters"]["align"]["min_words"])
+
+
+def test_offsets_are_code_points_in_non_ascii_text(tmp_path: Path) -> None:
+    prefix = "Ünïcödé 😀 «Fähre» — 日本語\n\n"
+    records = [
+        {"id": "a", "text": FERRY},
+        {"id": "b", "text": prefix + FERRY.replace("\n\n", "\r\n\r\n") + " 🚢"},
+    ]
+    out = tmp_path / "out"
+    run_quick([write_jsonl(tmp_path / "in.jsonl", records)], out)
+    texts = texts_of(out)
+    assert texts["b"] == records[1]["text"], "text must be kept exactly, CRLF included"
+    passages = read_table(out, "passages")
+    assert passages
+    covered_b = covered([(p["b_start"], p["b_end"]) for p in passages], 0, len(texts["b"]))
+    assert covered_b > 0.9
+    first = min(passages, key=lambda p: p["b_start"])
+    assert first["b_start"] == len(prefix)
+    assert texts["b"][first["b_start"] :].startswith(FERRY_P1[:40])
+    assert max(p["b_end"] for p in passages) == len(texts["b"]) - len(" 🚢")
+
+
+def test_passage_ids_unique(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    ids = [p["passage_id"] for p in read_table(out, "passages")]
+    assert len(ids) == len(set(ids))
+
+
+def test_passage_clusters_hold_both_occurrences(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    passages = read_table(out, "passages")
+    clusters = read_table(out, "clusters")
+    rows = {(c["cluster_id"], c["doc_id"], c["start"], c["end"]) for c in clusters}
+    for p in passages:
+        assert (p["cluster_id"], p["doc_a"], p["a_start"], p["a_end"]) in rows, p
+        assert (p["cluster_id"], p["doc_b"], p["b_start"], p["b_end"]) in rows, p
+    # ... and every cluster row is the occurrence of some passage of that cluster.
+    occurrences = {(p["cluster_id"], p["doc_a"], p["a_start"], p["a_end"]) for p in passages}
+    occurrences |= {(p["cluster_id"], p["doc_b"], p["b_start"], p["b_end"]) for p in passages}
+    assert rows == occurrences
+
+
+def test_planted_reuse_in_fixture_corpus_is_found(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    texts = texts_of(out)
+
+    # Verbatim copy: the whole original inside the copy (after its intro line).
+    copy_at = texts["ferry-copy"].index(FERRY)
+    found = pair_passages(out, "ferry-orig", "ferry-copy")
+    assert covered([(s, e) for s, e, _, _ in found], 0, len(FERRY)) >= 0.95
+    assert covered([(s, e) for _, _, s, e in found], copy_at, copy_at + len(FERRY)) >= 0.95
+
+    # Excerpt: the quoted paragraph, in both documents, with little beyond it.
+    orig_at = FERRY.index(FERRY_P2)
+    quote_at = texts["school-quote"].index(FERRY_P2)
+    found = pair_passages(out, "ferry-orig", "school-quote")
+    assert found, "the quoted paragraph must be found"
+    assert covered([(s, e) for s, e, _, _ in found], orig_at, orig_at + len(FERRY_P2)) >= 0.9
+    assert covered([(s, e) for _, _, s, e in found], quote_at, quote_at + len(FERRY_P2)) >= 0.9
+    for _, _, s, e in found:
+        assert e - s <= len(FERRY_P2) + 60, "the excerpt passage spills into the new story"
+
+    # Spun copy: most of both texts.
+    found = pair_passages(out, "library-orig", "library-spun")
+    assert covered([(s, e) for s, e, _, _ in found], 0, len(texts["library-orig"])) >= 0.8
+    assert covered([(s, e) for _, _, s, e in found], 0, len(texts["library-spun"])) >= 0.8
+
+    # Reordered copy: every paragraph is matched to its own place in the copy.
+    found = pair_passages(out, "bridge-orig", "bridge-reordered")
+    orig, shuffled = texts["bridge-orig"], texts["bridge-reordered"]
+    for paragraph in (BRIDGE_P1, BRIDGE_P2, BRIDGE_P3):
+        o, c = orig.index(paragraph), shuffled.index(paragraph)
+        hits = [(s, e, t, u) for s, e, t, u in found if s < o + len(paragraph) and o < e]
+        assert covered([(s, e) for s, e, _, _ in hits], o, o + len(paragraph)) >= 0.9
+        assert covered([(t, u) for _, _, t, u in hits], c, c + len(paragraph)) >= 0.9
+
+    # Unrelated documents take part in no passage.
+    for p in read_table(out, "passages"):
+        assert p["doc_a"] not in UNRELATED and p["doc_b"] not in UNRELATED, p
+
+
+def test_exact_duplicates_share_one_group(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    groups: dict[int, set[str]] = defaultdict(set)
+    for row in read_table(out, "duplicates"):
+        groups[row["group_id"]].add(row["doc_id"])
+    doc_ids = [row["doc_id"] for row in read_table(out, "duplicates")]
+    assert len(doc_ids) == len(set(doc_ids)), "a document is in at most one group"
+    assert {"market-a", "market-b"} in groups.values()
+    assert all(len(members) >= 2 for members in groups.values())
+    for unrelated in UNRELATED:
+        assert unrelated not in doc_ids
+    # The excerpt shares one paragraph only: it is not a near-duplicate of anything.
+    assert "school-quote" not in doc_ids
+
+
+def test_manifest_counts(corpus_run: OutRun) -> None:
+    out, manifest = corpus_run
+    counts = manifest["input_counts"]
+    docs = read_table(out, "documents")
+    assert counts["read"] == counts["ok"] + counts["empty"] + counts["rejected"] == len(docs)
+    assert counts["ok"] == len(CORPUS) and counts["rejected"] == 0
+    found = manifest["output_counts"]
+    passages = read_table(out, "passages")
+    duplicates = read_table(out, "duplicates")
+    assert found["documents_ok"] == sum(d["status"] == "ok" for d in docs)
+    assert found["passages"] == len(passages)
+    assert found["clusters"] == len({r["cluster_id"] for r in read_table(out, "clusters")})
+    assert found["duplicate_groups"] == len({r["group_id"] for r in duplicates})
+    assert found["documents_in_duplicate_groups"] == len(duplicates)
+
+
+def test_manifest_has_stage_times_and_memory(corpus_run: OutRun) -> None:
+    out, manifest = corpus_run
+    on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert on_disk == json.loads(json.dumps(manifest, default=str))
+    assert list(manifest["stages"]) == list(STAGES)
+    for name, stage in manifest["stages"].items():
+        assert isinstance(stage["seconds"], int | float) and stage["seconds"] >= 0, name
+        assert stage["peak_rss_mb"]["process"] > 0, name
+    assert manifest["peak_rss_mb"]["process"] > 0
+    assert manifest["seconds"] >= sum(s["seconds"] for s in manifest["stages"].values()) * 0.9
+    assert manifest["parameters"]["threads"] == 1
+
+
+def test_duckdb_file_matches_parquet(corpus_run: OutRun) -> None:
+    out, _ = corpus_run
+    con = duckdb.connect(str(out / "textreuse.duckdb"), read_only=True)
+    try:
+        for name in ("documents", "passages", "clusters", "duplicates"):
+            (count,) = con.execute(f"SELECT count(*) FROM {name}").fetchone()  # type: ignore[misc]
+            assert count == pq.read_metadata(out / f"{name}.parquet").num_rows, name
+        (passages,) = con.execute("SELECT count(*) FROM passages").fetchone()  # type: ignore[misc]
+        assert passages > 0
+    finally:
+        con.close()
+
+
+def test_run_without_reuse_writes_empty_tables(tmp_path: Path) -> None:
+    records = [r for r in CORPUS if r["id"] in UNRELATED]
+    out = tmp_path / "out"
+    manifest = run_quick([write_jsonl(tmp_path / "in.jsonl", records)], out)
+    for name, schema in (
+        ("passages", PASSAGES_SCHEMA),
+        ("clusters", CLUSTERS_SCHEMA),
+        ("duplicates", DUPLICATES_SCHEMA),
+    ):
+        table = pq.read_table(out / f"{name}.parquet")
+        assert table.num_rows == 0, name
+        assert table.schema.names == schema.names
+    assert manifest["output_counts"]["passages"] == 0
+    assert (out / "rejects.jsonl").read_text() == ""
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_result_does_not_depend_on_input_order(
+    tmp_path: Path, corpus_run: OutRun, corpus_records: list[dict[str, Any]]
+) -> None:
+    out, _ = corpus_run
+    shuffled = list(corpus_records)
+    random.Random(20250107).shuffle(shuffled)
+    assert [r["id"] for r in shuffled] != [r["id"] for r in CORPUS]
+    # Two files, listed in the opposite order to the original one.
+    half = len(shuffled) // 2
+    first = write_jsonl(tmp_path / "b.jsonl", shuffled[:half])
+    second = write_jsonl(tmp_path / "a.jsonl", shuffled[half:])
+    other = tmp_path / "out"
+    run_quick([second, first], other)
+    for name in ("passages", "clusters", "duplicates"):
+        assert sorted_rows(other, name) == sorted_rows(out, name), name
+
+
+def test_result_does_not_depend_on_threads(tmp_path: Path, corpus_jsonl: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_quick([corpus_jsonl], one, threads=1)
+    manifest = run_quick([corpus_jsonl], two, threads=2)
+    assert manifest["parameters"]["threads"] == 2
+    for name in ("passages", "clusters", "duplicates"):
+        assert sorted_rows(one, name) == sorted_rows(two, name), name
+    assert pq.read_table(one / "documents.parquet").equals(pq.read_table(two / "documents.parquet"))
+
+
+# --------------------------------------------------------------------------- example corpus
+
+
+def test_example_corpus_planted_relations_found(tmp_path: Path) -> None:
+    planted = json.loads((EXAMPLES / "planted.json").read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    manifest = run_quick([EXAMPLES / "corpus.jsonl"], out)
+    assert manifest["input_counts"]["rejected"] == 0
+
+    for rel in planted["relations"]:
+        found = pair_passages(out, rel["source"], rel["copy"])
+        (s0, s1), (c0, c1) = rel["source_span"], rel["copy_span"]
+        overlapping = [(a, b, c, d) for a, b, c, d in found if a < s1 and s0 < b]
+        overlapping = [(a, b, c, d) for a, b, c, d in overlapping if c < c1 and c0 < d]
+        assert overlapping, f"planted {rel['kind']} {rel['source']} -> {rel['copy']} not found"
+        need = 0.9 if rel["kind"] in ("verbatim", "excerpt", "sentence") else 0.6
+        src_cov = covered([(a, b) for a, b, _, _ in overlapping], s0, s1)
+        copy_cov = covered([(c, d) for _, _, c, d in overlapping], c0, c1)
+        assert src_cov >= need and copy_cov >= need, (rel, src_cov, copy_cov)
+
+    # Every passage is a planted relation, or links two copies of the same wire story.
+    related = {frozenset((r["source"], r["copy"])) for r in planted["relations"]}
+    copies_of: dict[str, set[str]] = defaultdict(set)
+    for rel in planted["relations"]:
+        if rel["kind"] == "verbatim":
+            copies_of[rel["source"]].add(rel["copy"])
+    passages = read_table(out, "passages")
+    for p in passages:
+        pair = frozenset((p["doc_a"], p["doc_b"]))
+        same_story = any(pair <= copies for copies in copies_of.values())
+        assert pair in related or same_story, f"unplanted passage {p}"
+
+    controls = set(planted["controls"])
+    for p in passages:
+        assert p["doc_a"] not in controls and p["doc_b"] not in controls, p
+
+    check_passage_contract(out, manifest["parameters"]["align"]["min_words"])
+
+
+@pytest.mark.data
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not present at {SEEDS}")
+def test_seed_documents_share_the_burns_sentence(tmp_path: Path) -> None:
+    (doc0,) = sorted(SEEDS.glob("000_*.txt"))
+    (doc4,) = sorted(SEEDS.glob("004_*.txt"))
+    out = tmp_path / "out"
+    run_quick([SEEDS], out)
+    texts = texts_of(out)
+    spans = {}
+    for path, ending in ((doc0, "with NATO."), (doc4, "with NATO.")):
+        text = texts[path.name]
+        assert text is not None
+        start = text.index("William J. Burns, ")
+        end = text.index(ending, start) + len(ending)
+        spans[path.name] = (start, end)
+    assert re.search(r"director of the CIA, flew", texts[doc0.name][slice(*spans[doc0.name])])
+    assert re.search(r"the CIA director, had flown", texts[doc4.name][slice(*spans[doc4.name])])
+
+    passages = read_table(out, "passages")
+    assert len(passages) == 1, passages
+    (p,) = passages
+    assert {p["doc_a"], p["doc_b"]} == {doc0.name, doc4.name}
+    for doc, start, end in (
+        (p["doc_a"], p["a_start"], p["a_end"]),
+        (p["doc_b"], p["b_start"], p["b_end"]),
+    ):
+        s0, s1 = spans[doc]
+        assert covered([(start, end)], s0, s1) >= 0.9, (doc, start, end, s0, s1)
+        beyond = max(0, s0 - start) + max(0, end - s1)
+        assert beyond <= 150, (doc, start, end, s0, s1)
+
+
+# --------------------------------------------------------------------------- output folder
+
+
+def test_existing_output_is_refused_and_untouched(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious")
+    before = siblings(out)
+    with pytest.raises(OutputError, match="already exists"):
+        run_quick([corpus_jsonl], out)
+    assert os.listdir(out) == ["keep.txt"]
+    assert (out / "keep.txt").read_text() == "precious"
+    assert siblings(out) == before
+
+
+def test_existing_empty_output_folder_is_used(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    run_quick([corpus_jsonl], out)
+    assert (out / "manifest.json").is_file()
+
+
+def test_failed_run_leaves_no_output(tmp_path: Path, corpus_records: list[dict[str, Any]]) -> None:
+    good = write_jsonl(tmp_path / "in" / "good.jsonl", corpus_records)
+    bad = tmp_path / "in" / "bad.jsonl"
+    bad.write_text('{"id": "fine", "text": "one two three four five"}\n{"id": "broken", \n')
+    out = tmp_path / "out"
+    before = siblings(out)
+    with pytest.raises(InputError, match=r"bad\.jsonl.*line 2"):
+        run_quick([good, bad], out, on_error="fail")
+    assert not out.exists()
+    assert siblings(out) == before, "hidden temporary folders left beside the output"
+
+
+def test_failure_in_a_late_stage_leaves_no_output(
+    tmp_path: Path, corpus_jsonl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textreuse.pipeline as pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("cluster stage exploded")
+
+    monkeypatch.setattr(pipeline, "_cluster", broken)
+    out = tmp_path / "out"
+    before = siblings(out)
+    with pytest.raises(RuntimeError, match="exploded"):
+        run_quick([corpus_jsonl], out)
+    assert not out.exists()
+    assert siblings(out) == before
+
+
+def test_overwrite_replaces_old_folder(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.txt").write_text("old run")
+    before = siblings(out)
+    manifest = run_quick([corpus_jsonl], out, overwrite=True)
+    assert not (out / "stale.txt").exists()
+    assert sorted(os.listdir(out)) == sorted(ALL_OUTPUTS)
+    assert siblings(out) == before, "old or temporary folders left beside the output"
+    assert (
+        json.loads((out / "manifest.json").read_text())["output_counts"]
+        == manifest["output_counts"]
+    )
+
+
+def test_failed_overwrite_keeps_old_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.txt").write_text("old run")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    before = siblings(out)
+    with pytest.raises(InputError):
+        run_quick([bad], out, overwrite=True, on_error="fail")
+    assert os.listdir(out) == ["stale.txt"]
+    assert siblings(out) == before
+
+
+def test_keep_work_keeps_intermediate_tables(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    run_quick([corpus_jsonl], out, keep_work=True)
+    assert (out / "_work" / "records.parquet").is_file()
+
+
+def test_output_folder_permissions_follow_umask(tmp_path: Path, corpus_jsonl: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        reference = tmp_path / "reference"
+        reference.mkdir()
+        out = tmp_path / "out"
+        run_quick([corpus_jsonl], out)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == stat.S_IMODE(reference.stat().st_mode)
+
+
+def test_unknown_option_is_refused_before_any_output(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match="no_such_option"):
+        run_quick([corpus_jsonl], out, no_such_option=3)
+    assert not out.exists()
