@@ -14,7 +14,7 @@ Stages (each timed, with peak memory, in the manifest):
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -169,10 +169,10 @@ def _fingerprint(
         pq.ParquetWriter(work / "postings.parquet", POSTINGS_SCHEMA) as postings,
         pq.ParquetWriter(work / "bands.parquet", BANDS_SCHEMA) as bands,
     ):
-        for post_batch, band_batch in pool.map_unordered(job, reader):
+        for (post_batch, band_batch), size in pool.map_unordered(_Sized(job), reader):
             postings.write_batch(post_batch)
             bands.write_batch(band_batch)
-            reporter.advance(len(set(band_batch.column("doc_key").to_pylist())) or 1)
+            reporter.advance(size)
     engine.load_parquet("postings", work / "postings.parquet")
     engine.load_parquet("bands", work / "bands.parquet")
 
@@ -192,24 +192,20 @@ def _align(
     )
     job = functools.partial(align_batch, config.align)
     with pq.ParquetWriter(work / "aligned.parquet", ALIGNED_SCHEMA) as writer:
-        for batch, size in pool.map_unordered(_sized(job), _batches(reader)):
+        for batch, size in pool.map_unordered(_Sized(job), reader):
             writer.write_batch(batch)
             reporter.advance(size)
     engine.load_parquet("aligned", work / "aligned.parquet")
 
 
-class _sized:
+class _Sized:
     """Wraps a batch job so that it also returns its input size (for progress)."""
 
     def __init__(self, job: Any) -> None:
         self.job = job
 
-    def __call__(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, int]:
+    def __call__(self, batch: pa.RecordBatch) -> tuple[Any, int]:
         return self.job(batch), batch.num_rows
-
-
-def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
-    yield from reader
 
 
 def _cluster(engine: DuckDBEngine, config: RunConfig) -> None:

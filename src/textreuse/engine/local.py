@@ -67,10 +67,6 @@ class DuckDBEngine:
             f"connected components did not converge in {MAX_COMPONENT_ROUNDS} rounds"
         )
 
-    def copy_to_parquet(self, query: str, path: Path) -> None:
-        """Write a query's result to one Parquet file (the caller makes it atomic)."""
-        self.con.execute(f"COPY ({query}) TO '{path}' (FORMAT PARQUET, COMPRESSION ZSTD)")
-
     def arrow_reader(self, query: str, batch_size: int = 2048) -> Any:
         """Stream a query's result as Arrow record batches."""
         return self.con.cursor().sql(query).to_arrow_reader(batch_size)
