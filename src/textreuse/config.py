@@ -29,12 +29,10 @@ class RunConfig:
     """N-grams found in more than this many document groups are not indexed (passim's maxDF)."""
     min_shared: int = 4
     """Distinct n-grams two documents must share to be aligned."""
-    num_perm: int = 64
-    """MinHash permutations for near-duplicate grouping."""
-    bands: int = 16
-    """LSH bands (``num_perm`` must be a multiple)."""
-    dup_ngram: int = 3
-    """Words per shingle for near-duplicate MinHash."""
+    dup_sample: int = 8
+    """Near-duplicate grouping looks at one n-gram in this many (chosen by hash)."""
+    dup_similarity: float = 0.3
+    """Share of the larger text's sampled n-grams two texts must share to be grouped."""
     group_min: int = 8
     """Groups of more near-duplicate texts than this are aligned through a representative."""
     dup_coverage: float = 0.8
@@ -47,25 +45,15 @@ class RunConfig:
     batch_size: int = 2048
 
     def __post_init__(self) -> None:
-        positive = (
-            "max_df",
-            "min_shared",
-            "num_perm",
-            "bands",
-            "dup_ngram",
-            "group_min",
-            "threads",
-        )
+        positive = ("max_df", "min_shared", "dup_sample", "group_min", "threads")
         for name in (*positive, "max_doc_chars", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
         if self.max_df < 2:
             raise ConfigError(f"max_df must be at least 2, got {self.max_df}")
-        if self.num_perm % self.bands:
-            raise ConfigError(
-                f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})"
-            )
+        if not 0.0 < self.dup_similarity <= 1.0:
+            raise ConfigError(f"dup_similarity must be in (0, 1], got {self.dup_similarity}")
         if not 0.0 < self.dup_coverage <= 1.0:
             raise ConfigError(f"dup_coverage must be in (0, 1], got {self.dup_coverage}")
         if self.on_error not in ("skip", "fail"):

@@ -4,8 +4,9 @@ Stages (each timed, with peak memory, in the manifest):
 
 1. ingest — read and validate every record, stream it to Parquet;
 2. keys — rank documents by id (every tie-break depends on ids, never on input order);
-3. fingerprint — seed n-gram postings and MinHash bands of exact-duplicate representatives;
-4. candidates — the relational plan: near-duplicate groups, postings to candidate pairs;
+3. fingerprint — seed n-gram postings of each distinct text;
+4. candidates — the relational plan: near-duplicate groups (sampled n-gram
+   containment), postings to candidate pairs;
 5. align — align every candidate pair (in worker processes);
 6. cluster — passages to reuse clusters and near-duplicate groups;
 7. write — the output files, atomically.
@@ -34,12 +35,7 @@ from textreuse.output import OutputFolder, write_outputs
 from textreuse.parallel import WorkerPool
 from textreuse.progress import Reporter
 from textreuse.stages.alignment import ALIGNED_SCHEMA, align_batch
-from textreuse.stages.fingerprint import (
-    BANDS_SCHEMA,
-    POSTINGS_SCHEMA,
-    FingerprintParams,
-    fingerprint_batch,
-)
+from textreuse.stages.fingerprint import POSTINGS_SCHEMA, WORDS_SCHEMA, fingerprint_batch
 from textreuse.stages.ingest import ingest
 
 #: Characters two occurrences in one document may overlap and still be separate spans.
@@ -106,7 +102,7 @@ def _run_stages(
                 """CREATE TABLE docs AS
                 SELECT (row_number() OVER (ORDER BY doc_id) - 1)::INTEGER AS doc_key,
                        doc_id, text_hash, content_start, content_end,
-                       content_end - content_start AS n_content, n_words
+                       content_end - content_start AS n_content
                 FROM records WHERE status = 'ok'"""
             )
             engine.run(PRE_ALIGN_STEPS[0])
@@ -116,9 +112,14 @@ def _run_stages(
             _fingerprint(engine, config, pool, reporter, work)
 
         with manifest.stage("candidates"):
-            engine.run(PRE_ALIGN_STEPS[1])
+            engine.run(
+                PRE_ALIGN_STEPS[1],
+                dup_sample=config.dup_sample,
+                dup_similarity=config.dup_similarity,
+                max_df=config.max_df,
+            )
             manifest.stage_info(
-                "lsh_components_rounds", engine.components("lsh_edges", "lsh_components")
+                "near_components_rounds", engine.components("near_edges", "near_components")
             )
             for step in CANDIDATE_STEPS:
                 engine.run(
@@ -150,12 +151,6 @@ def _run_stages(
 def _fingerprint(
     engine: DuckDBEngine, config: RunConfig, pool: WorkerPool, reporter: Reporter, work: Path
 ) -> None:
-    params = FingerprintParams(
-        ngram=config.align.ngram,
-        dup_ngram=config.dup_ngram,
-        num_perm=config.num_perm,
-        bands=config.bands,
-    )
     total = engine.count("exact_groups WHERE doc_key = erep")
     reporter.stage("fingerprinting", total)
     reader = engine.arrow_reader(
@@ -164,17 +159,24 @@ def _fingerprint(
            JOIN records AS r ON r.doc_id = d.doc_id""",
         batch_size=512,
     )
-    job = functools.partial(fingerprint_batch, params)
+    job = functools.partial(fingerprint_batch, config.align.ngram)
     with (
         pq.ParquetWriter(work / "postings.parquet", POSTINGS_SCHEMA) as postings,
-        pq.ParquetWriter(work / "bands.parquet", BANDS_SCHEMA) as bands,
+        pq.ParquetWriter(work / "words.parquet", WORDS_SCHEMA) as word_counts,
     ):
-        for (post_batch, band_batch), size in pool.map_unordered(_Sized(job), reader):
+        for (post_batch, words_batch), size in pool.map_unordered(_Sized(job), reader):
             postings.write_batch(post_batch)
-            bands.write_batch(band_batch)
+            word_counts.write_batch(words_batch)
             reporter.advance(size)
     engine.load_parquet("postings", work / "postings.parquet")
-    engine.load_parquet("bands", work / "bands.parquet")
+    engine.load_parquet("doc_words", work / "words.parquet")
+    # exact duplicates have the words of their representative
+    engine.con.execute(
+        """CREATE OR REPLACE TABLE docs AS
+        SELECT d.*, w.n_words FROM docs AS d
+        JOIN exact_groups AS e ON e.doc_key = d.doc_key
+        JOIN doc_words AS w ON w.doc_key = e.erep"""
+    )
 
 
 def _align(

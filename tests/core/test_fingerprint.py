@@ -14,13 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textreuse.core.fingerprint import (
-    band_keys,
-    minhash_signature,
     ngram_hashes,
     text_hash,
     word_hashes,
 )
-from textreuse.core.tokenize import words
 
 SENTENCE = (
     "the harbour authority said on thursday that the new container terminal would open "
@@ -127,103 +124,6 @@ def test_ngram_hashes_equal_iff_ngrams_equal(ws: list[str], n: int) -> None:
         for j in range(i + 1, len(grams)):
             same_words = ws[i : i + n] == ws[j : j + n]
             assert (grams[i] == grams[j]) == same_words
-
-
-# --- MinHash ----------------------------------------------------------------------
-
-
-def _jaccard_pair(rng: np.random.Generator, shared: int, only: int) -> tuple[np.ndarray, ...]:
-    pool = rng.choice(2**62, size=shared + 2 * only, replace=False).astype(np.int64)
-    pool = pool - np.int64(2**61)  # include negative hashes too
-    common = pool[:shared]
-    left = np.concatenate([common, pool[shared : shared + only]])
-    right = np.concatenate([common, pool[shared + only :]])
-    return left, right
-
-
-@pytest.mark.parametrize(("shared", "only"), [(100, 900), (500, 500), (900, 100), (0, 800)])
-def test_minhash_estimates_jaccard(shared: int, only: int) -> None:
-    rng = np.random.default_rng(shared * 7 + only)
-    left, right = _jaccard_pair(rng, shared, only)
-    true_jaccard = shared / (shared + 2 * only)
-    sig_left = minhash_signature(left, 128)
-    sig_right = minhash_signature(right, 128)
-    assert sig_left.dtype == np.uint64
-    assert sig_left.shape == (128,)
-    estimate = float(np.mean(sig_left == sig_right))
-    assert abs(estimate - true_jaccard) <= 0.15
-
-
-def test_minhash_identical_sets_and_duplicates() -> None:
-    rng = np.random.default_rng(3)
-    values = rng.integers(-(2**62), 2**62, size=300, dtype=np.int64)
-    shuffled = rng.permutation(np.concatenate([values, values[:50]]))
-    np.testing.assert_array_equal(minhash_signature(values, 64), minhash_signature(shuffled, 64))
-
-
-def test_minhash_depends_on_seed_and_is_deterministic() -> None:
-    values = np.arange(-500, 500, dtype=np.int64) * 7919
-    np.testing.assert_array_equal(
-        minhash_signature(values, 32, seed=5), minhash_signature(values.copy(), 32, seed=5)
-    )
-    assert not np.array_equal(
-        minhash_signature(values, 32, seed=1), minhash_signature(values, 32, seed=2)
-    )
-
-
-def test_minhash_of_empty_set_is_all_max() -> None:
-    sig = minhash_signature(np.empty(0, dtype=np.int64), 16)
-    assert sig.shape == (16,)
-    assert (sig == np.iinfo(np.uint64).max).all()
-
-
-def test_minhash_of_text_shingles_near_duplicate() -> None:
-    base = (
-        "Emergency crews worked through the night to restore power to thousands of homes "
-        "after a winter storm brought down lines across the northern counties, the utility "
-        "company said in a statement on Sunday morning, adding that most customers should "
-        "have electricity again by Monday evening."
-    )
-    edited = base.replace("Sunday morning", "Sunday").replace("thousands", "tens of thousands")
-    other = (
-        "The football club confirmed that its captain would miss the rest of the season "
-        "with a knee injury sustained during training, a blow to its hopes of promotion."
-    )
-    sig = {
-        name: minhash_signature(_grams(words(text), 3), 128)
-        for name, text in (("base", base), ("edited", edited), ("other", other))
-    }
-    near = float(np.mean(sig["base"] == sig["edited"]))
-    far = float(np.mean(sig["base"] == sig["other"]))
-    assert near > 0.5
-    assert far < 0.1
-
-
-# --- LSH band keys --------------------------------------------------------------
-
-
-def test_band_keys_equal_for_identical_signatures() -> None:
-    values = np.arange(1, 400, dtype=np.int64) * 104729
-    sig = minhash_signature(values, 64)
-    keys = band_keys(sig, 16)
-    assert keys.dtype == np.int64
-    assert keys.shape == (16,)
-    np.testing.assert_array_equal(keys, band_keys(sig.copy(), 16))
-
-
-def test_band_keys_change_only_in_the_changed_band() -> None:
-    values = np.arange(1, 400, dtype=np.int64) * 104729
-    sig = minhash_signature(values, 64)
-    changed = sig.copy()
-    changed[21] ^= np.uint64(1)  # row 21 is in band 5 (4 rows per band)
-    keys, other = band_keys(sig, 16), band_keys(changed, 16)
-    differs = (keys != other).tolist()
-    assert differs == [i == 5 for i in range(16)]
-
-
-def test_band_keys_distinguish_bands_with_different_rows() -> None:
-    sig = np.arange(64, dtype=np.uint64)
-    assert len(set(band_keys(sig, 8).tolist())) == 8
 
 
 # --- text_hash -------------------------------------------------------------------

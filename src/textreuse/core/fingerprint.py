@@ -1,4 +1,4 @@
-"""Hashes of words and word n-grams, MinHash signatures and LSH band keys.
+"""Hashes of words, word n-grams and whole texts.
 
 All hashes are 64-bit and deterministic across processes and machines
 (xxHash64 with a fixed seed), so any engine and any number of workers compute
@@ -62,44 +62,6 @@ def ngram_hashes(hashes: UInt64Array, n: int) -> Int64Array:
         for offset in range(1, n):
             acc = acc * _MULT + hashes[offset : offset + count]
         return _mix(acc).view(np.int64)
-
-
-def minhash_signature(shingles: Int64Array, num_perm: int, seed: int = 1) -> UInt64Array:
-    """MinHash signature of a set of shingle hashes (``num_perm`` minima).
-
-    Each permutation is ``mix(h * a + b)`` with odd multipliers drawn from a
-    fixed seed. Estimated Jaccard similarity is the share of equal minima; as
-    with any MinHash it is approximate.
-    """
-    params = _permutation_params(num_perm, seed)
-    if len(shingles) == 0:
-        return np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    values = np.unique(shingles).view(np.uint64)
-    with np.errstate(over="ignore"):
-        permuted = _mix(values[:, None] * params[0][None, :] + params[1][None, :])
-    return permuted.min(axis=0)
-
-
-_param_cache: dict[tuple[int, int], tuple[UInt64Array, UInt64Array]] = {}
-
-
-def _permutation_params(num_perm: int, seed: int) -> tuple[UInt64Array, UInt64Array]:
-    key = (num_perm, seed)
-    if key not in _param_cache:
-        rng = np.random.default_rng(seed)
-        mult = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        add = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-        _param_cache[key] = (mult, add)
-    return _param_cache[key]
-
-
-def band_keys(signature: UInt64Array, bands: int) -> Int64Array:
-    """LSH: one hash per band of ``len(signature) // bands`` rows."""
-    rows = len(signature) // bands
-    keys = np.empty(bands, dtype=np.uint64)
-    for band in range(bands):
-        keys[band] = xxhash.xxh64_intdigest(signature[band * rows : (band + 1) * rows].tobytes())
-    return keys.view(np.int64)
 
 
 def text_hash(text: str) -> int:

@@ -11,7 +11,6 @@ Tables the Python stages provide:
 - ``docs(doc_key, text_hash, n_chars, n_words)``: ok documents; ``doc_key`` is
   the rank of ``doc_id``, so every tie-break below is independent of input order.
 - ``postings(h, doc_key)``: distinct seed n-gram hashes per indexed document.
-- ``bands(doc_key, band, band_key)``: MinHash LSH band keys per indexed document.
 - ``aligned(...)``: passages from the aligner (see :data:`PASSAGE_EDGES`).
 """
 
@@ -38,58 +37,81 @@ EXACT_GROUPS = Step(
     """,
 )
 
-#: LSH candidates for near-duplicate grouping: each document in a band bucket is
-#: linked to the bucket's smallest member (a star, so edges grow linearly).
-LSH_EDGES = Step(
-    "lsh_edges",
+#: Near-duplicate edges between distinct texts, from a 1-in-``{dup_sample}``
+#: sample of their n-grams (chosen by hash, so every document samples the same
+#: n-grams): two texts are linked when the sampled n-grams they share are at
+#: least ``{dup_similarity}`` of the larger text's sample (so a short text
+#: contained in long ones never chains them together). Sampled n-grams in more
+#: than ``{max_df}`` texts are ignored, like in candidate generation.
+NEAR_EDGES = Step(
+    "near_edges",
     """
-    SELECT DISTINCT doc_key AS a, bucket_min AS b
-    FROM (
-        SELECT doc_key, min(doc_key) OVER (PARTITION BY band, band_key) AS bucket_min
-        FROM bands
-    ) AS t
-    WHERE doc_key <> bucket_min
+    WITH sampled AS (
+        SELECT p.h, p.doc_key FROM postings AS p
+        WHERE (p.h % {dup_sample}) = 0
+    ),
+    sizes AS (
+        SELECT doc_key, count(*) AS n FROM sampled GROUP BY doc_key
+    ),
+    kept AS (
+        SELECT s.h, s.doc_key FROM sampled AS s
+        JOIN (SELECT h FROM sampled GROUP BY h HAVING count(*) BETWEEN 2 AND {max_df}) AS k
+          ON k.h = s.h
+    ),
+    shared AS (
+        SELECT x.doc_key AS a, y.doc_key AS b, count(*) AS n_shared
+        FROM kept AS x JOIN kept AS y ON x.h = y.h AND x.doc_key < y.doc_key
+        GROUP BY x.doc_key, y.doc_key
+    )
+    SELECT sh.a, sh.b, sh.n_shared
+    FROM shared AS sh
+    JOIN sizes AS sa ON sa.doc_key = sh.a
+    JOIN sizes AS sb ON sb.doc_key = sh.b
+    WHERE sh.n_shared >= 2
+      AND sh.n_shared >= {dup_similarity} * greatest(sa.n, sb.n)
     """,
 )
 
-#: Alignment groups: every document joins the LSH component of its exact
-#: representative. The group's representative ``grp`` is its longest distinct
-#: text (most words; ties to the smallest key): in a family of copies the most
-#: complete version is the best one to align the others with. ``size`` counts
-#: the group's distinct texts.
+#: Alignment groups: every document joins the near-duplicate component of its
+#: exact representative. The group's representative ``grp`` is its most central
+#: text: the one sharing the most sampled n-grams with the other members (the
+#: source that copies were made from shares text with all of them), then the
+#: longest, then the smallest key. ``size`` counts the group's distinct texts.
 GROUPS = Step(
     "groups",
     """
     SELECT g.doc_key, g.erep, g.label,
            first_value(g.erep) OVER (
-               PARTITION BY g.label ORDER BY d.n_words DESC, g.erep
+               PARTITION BY g.label ORDER BY coalesce(c.centrality, 0) DESC, d.n_words DESC, g.erep
                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS grp,
            count(DISTINCT g.erep) OVER (PARTITION BY g.label) AS size
     FROM (
-        SELECT e.doc_key, e.erep, coalesce(c.label, e.erep) AS label
+        SELECT e.doc_key, e.erep, coalesce(n.label, e.erep) AS label
         FROM exact_groups AS e
-        LEFT JOIN lsh_components AS c ON c.node = e.erep
+        LEFT JOIN near_components AS n ON n.node = e.erep
     ) AS g
     JOIN docs AS d ON d.doc_key = g.erep
+    LEFT JOIN (
+        SELECT node, sum(n_shared) AS centrality FROM (
+            SELECT a AS node, n_shared FROM near_edges
+            UNION ALL SELECT b AS node, n_shared FROM near_edges
+        ) AS e GROUP BY node
+    ) AS c ON c.node = g.erep
     """,
 )
 
-#: Postings collapsed to one document per large group (more than ``{group_min}``
-#: distinct texts): the representative when it holds the n-gram, else the
-#: group's smallest member that does. Smaller groups are not collapsed, so every
-#: member keeps its own direct passages with other documents.
+#: Postings collapsed to one document per group: the representative when it
+#: holds the n-gram, else the group's smallest member that does. Other
+#: documents are paired with a group through that one document.
 GROUP_POSTINGS = Step(
     "group_postings",
     """
-    SELECT p.h, g.agrp AS grp,
-           CASE WHEN max(CASE WHEN p.doc_key = g.agrp THEN 1 ELSE 0 END) = 1
-                THEN g.agrp ELSE min(p.doc_key) END AS doc_key
+    SELECT p.h, g.grp,
+           CASE WHEN max(CASE WHEN p.doc_key = g.grp THEN 1 ELSE 0 END) = 1
+                THEN g.grp ELSE min(p.doc_key) END AS doc_key
     FROM postings AS p
-    JOIN (
-        SELECT doc_key, CASE WHEN size > {group_min} THEN grp ELSE erep END AS agrp
-        FROM groups
-    ) AS g ON g.doc_key = p.doc_key
-    GROUP BY p.h, g.agrp
+    JOIN groups AS g ON g.doc_key = p.doc_key
+    GROUP BY p.h, g.grp
     """,
 )
 
@@ -225,7 +247,7 @@ COMPONENTS_STEP = """
     LEFT JOIN {labels} AS j ON j.node = s.label
 """
 
-PRE_ALIGN_STEPS: tuple[Step, ...] = (EXACT_GROUPS, LSH_EDGES)
+PRE_ALIGN_STEPS: tuple[Step, ...] = (EXACT_GROUPS, NEAR_EDGES)
 """Steps before near-duplicate components."""
 
 CANDIDATE_STEPS: tuple[Step, ...] = (

@@ -10,7 +10,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from textreuse.core.fingerprint import text_hash
-from textreuse.core.tokenize import TOKEN_RE
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import RECORD_SCHEMA, STATUS_OK
 
@@ -18,7 +17,6 @@ INGESTED_SCHEMA = (
     RECORD_SCHEMA.append(pa.field("text_hash", pa.int64()))
     .append(pa.field("content_start", pa.int32()))
     .append(pa.field("content_end", pa.int32()))
-    .append(pa.field("n_words", pa.int32()))
 )
 
 
@@ -30,30 +28,26 @@ class IngestResult:
 
 
 def annotate(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Add the exact-duplicate hash, the non-space extent and the word count of ok rows."""
+    """Add the exact-duplicate hash and the non-space extent of ok rows."""
     hashes: list[int | None] = []
     starts: list[int | None] = []
     ends: list[int | None] = []
-    counts: list[int | None] = []
     statuses = batch.column("status").to_pylist()
     for text, status in zip(batch.column("text").to_pylist(), statuses, strict=True):
         if status != STATUS_OK or text is None:
             hashes.append(None)
             starts.append(None)
             ends.append(None)
-            counts.append(None)
             continue
         hashes.append(text_hash(text))
         starts.append(len(text) - len(text.lstrip()))
         ends.append(len(text.rstrip()))
-        counts.append(len(TOKEN_RE.findall(text)))
     return pa.RecordBatch.from_arrays(
         [
             *batch.columns,
             pa.array(hashes, pa.int64()),
             pa.array(starts, pa.int32()),
             pa.array(ends, pa.int32()),
-            pa.array(counts, pa.int32()),
         ],
         schema=INGESTED_SCHEMA,
     )
