@@ -15,7 +15,7 @@ Stages (each timed, with peak memory, in the manifest):
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from textreuse.engine.plan import (
     DUPLICATE_EDGES,
     PRE_ALIGN_STEPS,
 )
-from textreuse.manifest import Manifest
+from textreuse.manifest import Manifest, peak_rss_mb
 from textreuse.output import OutputFolder, write_outputs
 from textreuse.parallel import WorkerPool
 from textreuse.progress import Reporter
@@ -109,7 +109,7 @@ def _run_stages(
             n_docs = engine.count("docs")
 
         with manifest.stage("fingerprint"):
-            _fingerprint(engine, config, pool, reporter, work)
+            _fingerprint(engine, config, pool, reporter, manifest, work)
 
         with manifest.stage("candidates"):
             engine.run(
@@ -133,7 +133,7 @@ def _run_stages(
             manifest.stage_info("align_pairs", engine.count("align_pairs"))
 
         with manifest.stage("align"):
-            _align(engine, config, pool, reporter, work)
+            _align(engine, config, pool, reporter, manifest, work)
 
         with manifest.stage("cluster"):
             reporter.stage("clustering")
@@ -149,7 +149,12 @@ def _run_stages(
 
 
 def _fingerprint(
-    engine: DuckDBEngine, config: RunConfig, pool: WorkerPool, reporter: Reporter, work: Path
+    engine: DuckDBEngine,
+    config: RunConfig,
+    pool: WorkerPool,
+    reporter: Reporter,
+    manifest: Manifest,
+    work: Path,
 ) -> None:
     total = engine.count("exact_groups WHERE doc_key = erep")
     reporter.stage("fingerprinting", total)
@@ -164,7 +169,7 @@ def _fingerprint(
         pq.ParquetWriter(work / "postings.parquet", POSTINGS_SCHEMA) as postings,
         pq.ParquetWriter(work / "words.parquet", WORDS_SCHEMA) as word_counts,
     ):
-        for (post_batch, words_batch), size in pool.map_unordered(_Sized(job), reader):
+        for (post_batch, words_batch), size in _Sized(job, manifest).results(pool, reader):
             postings.write_batch(post_batch)
             word_counts.write_batch(words_batch)
             reporter.advance(size)
@@ -180,7 +185,12 @@ def _fingerprint(
 
 
 def _align(
-    engine: DuckDBEngine, config: RunConfig, pool: WorkerPool, reporter: Reporter, work: Path
+    engine: DuckDBEngine,
+    config: RunConfig,
+    pool: WorkerPool,
+    reporter: Reporter,
+    manifest: Manifest,
+    work: Path,
 ) -> None:
     total = engine.count("align_pairs")
     reporter.stage("aligning", total)
@@ -194,20 +204,36 @@ def _align(
     )
     job = functools.partial(align_batch, config.align)
     with pq.ParquetWriter(work / "aligned.parquet", ALIGNED_SCHEMA) as writer:
-        for batch, size in pool.map_unordered(_Sized(job), reader):
+        for batch, size in _Sized(job, manifest).results(pool, reader):
             writer.write_batch(batch)
             reporter.advance(size)
     engine.load_parquet("aligned", work / "aligned.parquet")
 
 
 class _Sized:
-    """Wraps a batch job so that it also returns its input size (for progress)."""
+    """Wraps a batch job so that it also returns its input size (for progress)
+    and records the worker's peak memory for the manifest."""
 
-    def __init__(self, job: Any) -> None:
+    def __init__(self, job: Any, manifest: Manifest) -> None:
         self.job = job
+        self.manifest = manifest
 
-    def __call__(self, batch: pa.RecordBatch) -> tuple[Any, int]:
-        return self.job(batch), batch.num_rows
+    def __call__(self, batch: pa.RecordBatch) -> tuple[Any, int, float]:
+        return self.job(batch), batch.num_rows, peak_rss_mb()["process"]
+
+    def results(self, pool: WorkerPool, batches: Any) -> Iterator[tuple[Any, int]]:
+        """Run over ``batches`` in ``pool``; yields ``(result, batch size)``."""
+        worker_peak = 0.0
+        for result, size, peak in pool.map_unordered(self, batches):
+            worker_peak = max(worker_peak, peak)
+            yield result, size
+        self.manifest.stage_info("worker_peak_rss_mb", worker_peak)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"job": self.job}  # the manifest stays in the main process
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.job = state["job"]
 
 
 def _cluster(engine: DuckDBEngine, config: RunConfig) -> None:
