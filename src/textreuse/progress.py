@@ -49,18 +49,27 @@ class Reporter:
         tb: TracebackType | None,
     ) -> None:
         if self._progress is not None:
+            if exc_type is None:
+                self._finish_task()
             self._progress.stop()
 
     def stage(self, name: str, total: int | None = None) -> None:
         """A new stage starts; ``total`` is its number of items when known."""
         if self._progress is not None:
-            if self._task is not None:
-                self._progress.update(self._task, completed=self._progress.tasks[-1].total or 0)
+            self._finish_task()
             self._task = self._progress.add_task(name, total=total)
         elif self.mode == "log":
             elapsed = time.monotonic() - self._started
             size = f" ({total} items)" if total is not None else ""
             print(f"[textreuse {elapsed:7.1f}s] {name}{size}", file=sys.stderr, flush=True)
+
+    def _finish_task(self) -> None:
+        """Mark the running stage's bar as complete (a stage of unknown size too)."""
+        if self._progress is None or self._task is None:
+            return
+        task = self._progress.tasks[-1]
+        done = task.total if task.total is not None else max(task.completed, 1)
+        self._progress.update(self._task, total=done, completed=done)
 
     def advance(self, count: int = 1) -> None:
         if self._progress is not None and self._task is not None:
