@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from textreuse.core.align import AlignParams, Passage, PreparedText, align_prepared
+from textreuse.core.rewrite import RewriteProfile, rewrite_profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,13 +22,24 @@ class Comparison:
     passages: tuple[Passage, ...]
     words_a: int
     words_b: int
+    rewrites: tuple[RewriteProfile, ...] = ()
+    """For each passage, how ``b``'s span rewrites ``a``'s (as if ``b`` copied ``a``)."""
 
     def to_dict(self) -> dict[str, Any]:
+        passages = []
+        for passage, rewrite in zip(self.passages, self.rewrites, strict=True):
+            entry = asdict(passage)
+            entry["rewrite"] = {
+                "rewrite_rate": rewrite.rewrite_rate,
+                "substitutions": [list(pair) for pair in rewrite.substitutions],
+                "reordered": rewrite.reordered,
+            }
+            passages.append(entry)
         return {
             "score": self.score,
             "words_a": self.words_a,
             "words_b": self.words_b,
-            "passages": [asdict(p) for p in self.passages],
+            "passages": passages,
         }
 
 
@@ -45,4 +57,13 @@ def compare(a: str, b: str, params: AlignParams | None = None, **options: Any) -
     matched = sum(p.matches for p in passages)
     total = words_a + words_b
     score = min(1.0, 2.0 * matched / total) if total else 0.0
-    return Comparison(score=round(score, 6), passages=passages, words_a=words_a, words_b=words_b)
+    rewrites = tuple(
+        rewrite_profile(a[p.a_start : p.a_end], b[p.b_start : p.b_end]) for p in passages
+    )
+    return Comparison(
+        score=round(score, 6),
+        passages=passages,
+        words_a=words_a,
+        words_b=words_b,
+        rewrites=rewrites,
+    )

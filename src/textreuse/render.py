@@ -12,6 +12,7 @@ from rich.text import Text
 
 from textreuse.compare import Comparison
 from textreuse.core.align import word_opcodes
+from textreuse.core.rewrite import RewriteProfile
 from textreuse.core.tokenize import tokenize
 
 
@@ -50,7 +51,9 @@ def print_comparison(
         f"[bold]{len(result.passages)} passage(s)[/bold], score {result.score:.3f} "
         f"({result.words_a} and {result.words_b} words)"
     )
-    for number, passage in enumerate(result.passages, 1):
+    for number, (passage, rewrite) in enumerate(
+        zip(result.passages, result.rewrites, strict=True), 1
+    ):
         words_a = tokenize(text_a[passage.a_start : passage.a_end]).words
         words_b = tokenize(text_b[passage.b_start : passage.b_end]).words
         changed_a, changed_b = _changed_words(words_a, words_b)
@@ -70,6 +73,17 @@ def print_comparison(
             _marked(text_b, passage.b_start, passage.b_end, changed_b),
         )
         console.print(table)
+        _print_rewrite(console, rewrite)
+
+
+def _print_rewrite(console: Console, rewrite: RewriteProfile) -> None:
+    """One line on how the right-hand span rewrites the left-hand one."""
+    pairs = "; ".join(f"{old} → {new}" for old, new in rewrite.substitutions[:12])
+    order = ", clause order changed" if rewrite.reordered else ""
+    console.print(
+        f"rewrite rate {rewrite.rewrite_rate:.0%}{order}"
+        + (f"; substitutions: {pairs}" if pairs else "")
+    )
 
 
 def print_run_summary(manifest: dict[str, Any], out: Path) -> None:
