@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import textreuse
 from textreuse.compare import Comparison
 from textreuse.core.align import AlignParams, Passage, align
+from textreuse.core.rewrite import RewriteProfile
 from textreuse.core.tokenize import tokenize
 from textreuse.errors import ConfigError
 
@@ -104,15 +105,28 @@ def test_to_dict_round_trips() -> None:
     assert decoded["score"] == result.score
     assert (decoded["words_a"], decoded["words_b"]) == (result.words_a, result.words_b)
     assert len(decoded["passages"]) == len(result.passages) == 1
+    fields = {f.name for f in dataclasses.fields(Passage)}
     rebuilt = Comparison(
         score=decoded["score"],
-        passages=tuple(Passage(**p) for p in decoded["passages"]),
+        passages=tuple(
+            Passage(**{k: v for k, v in p.items() if k in fields}) for p in decoded["passages"]
+        ),
         words_a=decoded["words_a"],
         words_b=decoded["words_b"],
+        rewrites=tuple(
+            RewriteProfile(
+                rewrite_rate=p["rewrite"]["rewrite_rate"],
+                substitutions=tuple(tuple(pair) for pair in p["rewrite"]["substitutions"]),
+                reordered=p["rewrite"]["reordered"],
+                moved_words=r.moved_words,
+            )
+            for p, r in zip(decoded["passages"], result.rewrites, strict=True)
+        ),
     )
     assert rebuilt == result
     passage = decoded["passages"][0]
-    assert set(passage) == {f.name for f in dataclasses.fields(Passage)}
+    assert set(passage) == fields | {"rewrite"}
+    assert passage["rewrite"]["substitutions"] == [["six", "seven"]]
     assert a[passage["a_start"] : passage["a_end"]] == QUOTE
     assert passage["substitutions"] == 1
 
