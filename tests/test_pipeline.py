@@ -43,7 +43,16 @@ from textreuse.schema import (
 )
 
 ALL_OUTPUTS = (*OUTPUT_FILES, "rejects.jsonl")
-STAGES = ("ingest", "keys", "fingerprint", "candidates", "align", "cluster", "write")
+STAGES = (
+    "ingest",
+    "boilerplate",
+    "keys",
+    "fingerprint",
+    "candidates",
+    "align",
+    "cluster",
+    "write",
+)
 SEEDS = REPO.parent / "shared" / "data" / "seeds"
 EXAMPLES = REPO / "examples"
 

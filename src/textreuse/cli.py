@@ -28,6 +28,39 @@ def _threads_option(fn: F) -> F:
     )(fn)
 
 
+def _page_timeout_option(fn: F) -> F:
+    return click.option(
+        "--page-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Seconds one HTML page may take to extract; a page over it is rejected [30].",
+    )(fn)
+
+
+def _reading_options(fn: F) -> F:
+    """Options shared by every command that reads inputs."""
+    options = [
+        click.option(
+            "--on-error",
+            type=click.Choice(["skip", "fail"]),
+            default="skip",
+            show_default=True,
+            help="Skip bad records (listed in the rejects) or stop at the first.",
+        ),
+        click.option(
+            "--max-doc-chars",
+            type=click.IntRange(min=1),
+            help="Reject documents longer than this many characters [5000000].",
+        ),
+        click.option(
+            "--txt-fallback-encoding",
+            help="Encoding for .txt files that are not valid UTF-8, e.g. cp1252 [none].",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def _align_options(fn: F) -> F:
     options = [
         click.option("--ngram", type=click.IntRange(min=1), help="Words per seed n-gram [4]."),
@@ -71,6 +104,7 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "-o", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @_threads_option
+@_page_timeout_option
 @_align_options
 @click.option(
     "--max-df",
@@ -81,6 +115,21 @@ def main() -> None:
     "--min-shared",
     type=click.IntRange(min=1),
     help="Distinct n-grams two documents must share to be aligned [4].",
+)
+@click.option(
+    "--boilerplate/--no-boilerplate",
+    default=None,
+    help="Detect page furniture and site templates and never report them as reuse [on].",
+)
+@click.option(
+    "--boilerplate-min-docs",
+    type=click.IntRange(min=2),
+    help="A line in at least this many texts of one site is boilerplate [5].",
+)
+@click.option(
+    "--boilerplate-min-share",
+    type=click.FloatRange(min=0, max=1),
+    help="... and in at least this share of the site's texts [0.05].",
 )
 @click.option(
     "--on-error",
@@ -110,7 +159,7 @@ def main() -> None:
 def run(
     inputs: tuple[Path, ...], out: Path, overwrite: bool, progress: str, quiet: bool, **options: Any
 ) -> None:
-    """Find reused passages in INPUTS (JSONL, Parquet, CSV, .txt folders) and write OUT.
+    """Find reused passages in INPUTS (JSONL, Parquet, CSV, text, HTML, WARC) and write OUT.
 
     Writes documents, passages, clusters and near-duplicate groups as Parquet,
     plus manifest.json and textreuse.duckdb.
@@ -129,6 +178,39 @@ def run(
         raise click.ClickException(str(error)) from error
     if not quiet:
         print_run_summary(manifest, out)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Corpus Parquet file to write; rejects go beside it in NAME.rejects.jsonl.",
+)
+@_threads_option
+@_page_timeout_option
+@_reading_options
+@click.option("--overwrite", is_flag=True, help="Replace an existing corpus file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def ingest(
+    inputs: tuple[Path, ...], out: Path, overwrite: bool, quiet: bool, **options: Any
+) -> None:
+    """Read INPUTS (HTML pages, WARC archives, JSONL, ...) into one corpus Parquet file.
+
+    Extracts the main text of HTML pages and WARC records, validates every record and
+    writes them with their metadata and status, without looking for reuse. Prints the
+    counts as JSON.
+    """
+    from textreuse.io.corpus import ingest_corpus
+
+    try:
+        summary = ingest_corpus(list(inputs), out, overwrite=overwrite, **options)
+    except TextReuseError as error:
+        raise click.ClickException(str(error)) from error
+    if not quiet:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -154,6 +236,28 @@ def compare(file_a: Path, file_b: Path, as_json: bool, **options: Any) -> None:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         print_comparison(result, text_a, text_b, str(file_a), str(file_b))
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--show", is_flag=True, help="Print the whole text, boilerplate struck through with why."
+)
+def clean(file: Path, show: bool) -> None:
+    """Print FILE without its boilerplate (comment forms, teasers, author boxes, ...).
+
+    Uses the known furniture patterns only: lines repeated across a site need a
+    corpus, and are found by `textreuse run`.
+    """
+    from textreuse.boilerplate import find_boilerplate, remove_spans
+    from textreuse.render import print_boilerplate
+
+    text = _read_text(file)
+    spans = find_boilerplate(text)
+    if show:
+        print_boilerplate(text, spans)
+    else:
+        click.echo(remove_spans(text, [(span.start, span.end) for span in spans]), nl=False)
 
 
 @main.group(name="eval")

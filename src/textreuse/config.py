@@ -43,6 +43,14 @@ class RunConfig:
     txt_fallback_encoding: str | None = None
     """Encoding tried for .txt files that are not valid UTF-8 (e.g. ``cp1252``)."""
     batch_size: int = 2048
+    boilerplate: bool = True
+    """Detect boilerplate (page furniture, site templates) and never report it as reuse."""
+    boilerplate_min_docs: int = 5
+    """A line repeated in at least this many distinct texts of one site is boilerplate ..."""
+    boilerplate_min_share: float = 0.05
+    """... when they are also at least this share of the site's distinct texts."""
+    page_timeout: float = 30.0
+    """Seconds one HTML page may take to extract before its worker is stopped."""
 
     def __post_init__(self) -> None:
         positive = ("max_df", "min_shared", "dup_sample", "group_min", "threads")
@@ -56,6 +64,22 @@ class RunConfig:
             raise ConfigError(f"dup_similarity must be in (0, 1], got {self.dup_similarity}")
         if not 0.0 < self.dup_coverage <= 1.0:
             raise ConfigError(f"dup_coverage must be in (0, 1], got {self.dup_coverage}")
+        if isinstance(self.page_timeout, bool) or not (
+            isinstance(self.page_timeout, int | float) and self.page_timeout > 0
+        ):
+            raise ConfigError(
+                f"page_timeout must be a number of seconds above 0, got {self.page_timeout!r}"
+            )
+        if not isinstance(self.boilerplate, bool):
+            raise ConfigError(f"boilerplate must be True or False, got {self.boilerplate!r}")
+        min_docs = self.boilerplate_min_docs
+        if isinstance(min_docs, bool) or not isinstance(min_docs, int) or min_docs < 2:
+            raise ConfigError(
+                f"boilerplate_min_docs must be a whole number of at least 2, got {min_docs!r}"
+            )
+        share = self.boilerplate_min_share
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            raise ConfigError(f"boilerplate_min_share must be in [0, 1], got {share!r}")
         if self.on_error not in ("skip", "fail"):
             raise ConfigError(f"on_error must be 'skip' or 'fail', got {self.on_error!r}")
 

@@ -18,7 +18,16 @@ from textreuse.io.readers import ReadStats, Reject
 if TYPE_CHECKING:
     from textreuse.output import OutputFolder
 
-_PACKAGES = ("textreuse", "duckdb", "pyarrow", "numpy", "xxhash", "rapidfuzz")
+_PACKAGES = (
+    "textreuse",
+    "duckdb",
+    "pyarrow",
+    "numpy",
+    "xxhash",
+    "rapidfuzz",
+    "trafilatura",
+    "fastwarc",
+)
 
 
 def _versions() -> dict[str, str]:
@@ -89,6 +98,13 @@ class Manifest:
             reasons[kind] = reasons.get(kind, 0) + 1
         counts["rejected_by_reason"] = reasons
         self.data["input_counts"] = counts
+
+    def record_boilerplate_empty(self, count: int) -> None:
+        """Move ``count`` documents that are all boilerplate from ``ok`` to ``empty``."""
+        counts = self.data["input_counts"]
+        counts["ok"] -= count
+        counts["empty"] += count
+        counts["empty_all_boilerplate"] = count
 
     def record_output(self, counts: dict[str, int], indexed_docs: int) -> None:
         self.data["output_counts"] = {"documents_ok": indexed_docs, **counts}

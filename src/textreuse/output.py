@@ -104,9 +104,16 @@ class OutputFolder:
 
 _DOCUMENTS_SQL = """
     SELECT r.doc_id, r.text, r.site, r.date, r.title, r.url, r.author, r.status,
-           []::STRUCT("start" INTEGER, "end" INTEGER)[] AS boilerplate,
+           coalesce(b.boilerplate, []::STRUCT("start" INTEGER, "end" INTEGER)[]) AS boilerplate,
            r.source, r.location
-    FROM records AS r ORDER BY r.doc_id
+    FROM records AS r
+    LEFT JOIN (
+        SELECT doc_id,
+               list({'start': start_pos::INTEGER, 'end': end_pos::INTEGER} ORDER BY start_pos)
+                   AS boilerplate
+        FROM boilerplate_spans GROUP BY doc_id
+    ) AS b ON b.doc_id = r.doc_id
+    ORDER BY r.doc_id
 """
 
 _PASSAGES_SQL = """

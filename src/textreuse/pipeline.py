@@ -2,14 +2,19 @@
 
 Stages (each timed, with peak memory, in the manifest):
 
-1. ingest — read and validate every record, stream it to Parquet;
-2. keys — rank documents by id (every tie-break depends on ids, never on input order);
-3. fingerprint — seed n-gram postings of each distinct text;
-4. candidates — the relational plan: near-duplicate groups (sampled n-gram
+1. ingest — read and validate every record, stream it to Parquet, with its
+   furniture spans and line hashes (boilerplate patterns);
+2. boilerplate — lines repeated across a site, merged with the pattern spans
+   into each document's boilerplate (documents that are nothing else become
+   empty);
+3. keys — rank documents by id (every tie-break depends on ids, never on input order);
+4. fingerprint — seed n-gram postings of each distinct text, leaving out
+   n-grams that touch boilerplate;
+5. candidates — the relational plan: near-duplicate groups (sampled n-gram
    containment), postings to candidate pairs;
-5. align — align every candidate pair (in worker processes);
-6. cluster — passages to reuse clusters and near-duplicate groups;
-7. write — the output files, atomically.
+6. align — align every candidate pair (in worker processes), never into boilerplate;
+7. cluster — passages to reuse clusters and near-duplicate groups;
+8. write — the output files, atomically.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import pyarrow.parquet as pq
 from textreuse.config import RunConfig
 from textreuse.engine.local import DuckDBEngine
 from textreuse.engine.plan import (
+    BOILERPLATE_STEPS,
     CANDIDATE_STEPS,
     CLUSTER_STEPS,
     DUPLICATE_EDGES,
@@ -34,9 +40,10 @@ from textreuse.manifest import Manifest, peak_rss_mb
 from textreuse.output import OutputFolder, write_outputs
 from textreuse.parallel import WorkerPool
 from textreuse.progress import Reporter
+from textreuse.schema import STATUS_EMPTY
 from textreuse.stages.alignment import ALIGNED_SCHEMA, align_batch
 from textreuse.stages.fingerprint import POSTINGS_SCHEMA, WORDS_SCHEMA, fingerprint_batch
-from textreuse.stages.ingest import ingest
+from textreuse.stages.ingest import LINE_HASHES_FILE, PATTERN_SPANS_FILE, ingest
 
 #: Characters two occurrences in one document may overlap and still be separate spans.
 OVERLAP_SLACK = 40
@@ -87,23 +94,28 @@ def _run_stages(
             on_error=config.on_error,
             txt_fallback_encoding=config.txt_fallback_encoding,
             on_batch=reporter.advance,
+            boilerplate=config.boilerplate,
+            threads=config.threads,
+            page_timeout=config.page_timeout,
         )
         manifest.record_input(result.stats, result.rejects)
         folder.write_rejects(result.rejects)
 
     engine = DuckDBEngine(work, config.threads)
     try:
+        with manifest.stage("boilerplate"):
+            reporter.stage("finding boilerplate")
+            _boilerplate(engine, config, manifest, work)
+
         with manifest.stage("keys"):
             engine.con.execute(
-                f"""CREATE TABLE records AS
-                SELECT * FROM read_parquet('{work / "records.parquet"}')"""
-            )
-            engine.con.execute(
                 """CREATE TABLE docs AS
-                SELECT (row_number() OVER (ORDER BY doc_id) - 1)::INTEGER AS doc_key,
-                       doc_id, text_hash, content_start, content_end,
-                       content_end - content_start AS n_content
-                FROM records WHERE status = 'ok'"""
+                SELECT (row_number() OVER (ORDER BY r.doc_id) - 1)::INTEGER AS doc_key,
+                       r.doc_id, r.text_hash, r.content_start, r.content_end,
+                       r.content_end - r.content_start - coalesce(b.bp_chars, 0) AS n_content,
+                       coalesce(b.bp_spans, 0) AS bp_spans
+                FROM records AS r LEFT JOIN doc_boilerplate AS b ON b.doc_id = r.doc_id
+                WHERE r.status = 'ok'"""
             )
             engine.run(PRE_ALIGN_STEPS[0])
             n_docs = engine.count("docs")
@@ -148,6 +160,44 @@ def _run_stages(
         engine.close()
 
 
+def _boilerplate(engine: DuckDBEngine, config: RunConfig, manifest: Manifest, work: Path) -> None:
+    """Each document's boilerplate spans; documents that are all boilerplate become empty."""
+    con = engine.con
+    con.execute(
+        f"""CREATE TABLE records AS
+        SELECT * FROM read_parquet('{work / "records.parquet"}')"""
+    )
+    engine.load_parquet("pattern_spans", work / PATTERN_SPANS_FILE)
+    engine.load_parquet("line_hashes", work / LINE_HASHES_FILE)
+    for step in BOILERPLATE_STEPS:
+        engine.run(
+            step,
+            min_docs=config.boilerplate_min_docs,
+            min_share=config.boilerplate_min_share,
+        )
+    con.execute(
+        f"""UPDATE records SET status = '{STATUS_EMPTY}'
+        WHERE doc_id IN (SELECT doc_id FROM doc_boilerplate WHERE all_boilerplate = 1)"""
+    )
+    # the spans of each document as two lists, for the fingerprint and align readers
+    con.execute(
+        """CREATE TABLE doc_span_lists AS
+        SELECT doc_id, list(start_pos ORDER BY start_pos) AS bp_starts,
+               list(end_pos ORDER BY start_pos) AS bp_ends
+        FROM boilerplate_spans GROUP BY doc_id"""
+    )
+    row = con.execute(
+        """SELECT count(*), coalesce(sum(bp_chars), 0), coalesce(sum(all_boilerplate), 0)
+        FROM doc_boilerplate"""
+    ).fetchall()
+    documents, chars, emptied = (int(v) for v in row[0])
+    manifest.record_boilerplate_empty(emptied)
+    manifest.stage_info("repeated_lines", engine.count("repeated_lines"))
+    manifest.stage_info("documents_with_boilerplate", documents)
+    manifest.stage_info("boilerplate_chars", chars)
+    manifest.stage_info("documents_all_boilerplate", emptied)
+
+
 def _fingerprint(
     engine: DuckDBEngine,
     config: RunConfig,
@@ -159,9 +209,10 @@ def _fingerprint(
     total = engine.count("exact_groups WHERE doc_key = erep")
     reporter.stage("fingerprinting", total)
     reader = engine.arrow_reader(
-        """SELECT d.doc_key, r.text FROM docs AS d
+        """SELECT d.doc_key, r.text, s.bp_starts, s.bp_ends FROM docs AS d
            JOIN exact_groups AS e ON e.doc_key = d.doc_key AND e.doc_key = e.erep
-           JOIN records AS r ON r.doc_id = d.doc_id""",
+           JOIN records AS r ON r.doc_id = d.doc_id
+           LEFT JOIN doc_span_lists AS s ON s.doc_id = d.doc_id""",
         batch_size=512,
     )
     job = functools.partial(fingerprint_batch, config.align.ngram)
@@ -195,10 +246,13 @@ def _align(
     total = engine.count("align_pairs")
     reporter.stage("aligning", total)
     reader = engine.arrow_reader(
-        """SELECT p.ka, ra.text AS text_a, p.kb, rb.text AS text_b
+        """SELECT p.ka, ra.text AS text_a, sa.bp_starts AS starts_a, sa.bp_ends AS ends_a,
+                  p.kb, rb.text AS text_b, sb.bp_starts AS starts_b, sb.bp_ends AS ends_b
            FROM (SELECT DISTINCT ka, kb FROM align_pairs) AS p
            JOIN docs AS da ON da.doc_key = p.ka JOIN records AS ra ON ra.doc_id = da.doc_id
            JOIN docs AS db ON db.doc_key = p.kb JOIN records AS rb ON rb.doc_id = db.doc_id
+           LEFT JOIN doc_span_lists AS sa ON sa.doc_id = da.doc_id
+           LEFT JOIN doc_span_lists AS sb ON sb.doc_id = db.doc_id
            ORDER BY p.ka, p.kb""",
         batch_size=256,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from textreuse.boilerplate.spans import Span
 from textreuse.compare import Comparison
 from textreuse.core.align import word_opcodes
 from textreuse.core.rewrite import RewriteProfile
@@ -122,3 +124,16 @@ def _print_top_passages(console: Console, out: Path, limit: int = 8) -> None:
             str(passage["cluster_id"]),
         )
     console.print(table)
+
+
+def print_boilerplate(text: str, spans: Sequence[Span]) -> None:
+    """The whole text with each boilerplate span dimmed and struck through, after its reason."""
+    out = Text()
+    cursor = 0
+    for span in spans:
+        out.append(text[cursor : span.start])
+        out.append(f"[cut: {span.reason}]", style="bold magenta")
+        out.append(text[span.start : span.end], style="dim strike")
+        cursor = span.end
+    out.append(text[cursor:])
+    Console(highlight=False).print(out, end="", soft_wrap=True)

@@ -31,7 +31,9 @@ README = REPO / "README.md"
 COMMANDS: list[tuple[str, ...]] = [
     (),
     ("run",),
+    ("ingest",),
     ("compare",),
+    ("clean",),
     ("eval",),
     ("eval", "pan"),
     ("eval", "labels"),

@@ -197,6 +197,8 @@ def test_mixed_inputs_and_stats_dict(tmp_path: Path) -> None:
         "rejected": 0,
         "files": 2,
         "ignored_files": [],
+        "skipped_warc_records": {},
+        "html_decoding": {},
     }
     assert ReadStats().read == 0
 
@@ -366,8 +368,8 @@ def test_unsupported_extension_raises(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         RecordReader([path], on_error="skip")
     assert info.value.reason == (
-        "unsupported input type '.xyz': expected .jsonl, .jsonl.gz, .parquet, .csv, .txt "
-        "or a folder"
+        "unsupported input type '.xyz': expected .jsonl, .jsonl.gz, .parquet, .csv, .txt, "
+        ".html, .htm, .html.gz, .warc, .warc.gz or a folder"
     )
 
 

@@ -14,6 +14,10 @@ moderate rewrite of a passage of the other, in any order:
    sentence left outside are themselves similar in both texts (a rewritten
    clause at the start of a sentence) — never across a sentence end. Identical
    punctuation (a full stop, closing quotes) is pulled in.
+
+   Excluded character spans (boilerplate, given to :class:`PreparedText`) are
+   never part of a passage: n-grams touching them never seed, chains are cut
+   where they would cross them, and growing, merging and snapping stop at them.
 4. **Edits.** Each passage gets a word alignment (Levenshtein opcodes) giving
    matching, substituted, inserted and deleted words and a score in [0, 1].
 
@@ -22,6 +26,7 @@ Everything here is pure: plain strings in, :class:`Passage` values out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,8 +34,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from textreuse.core.fingerprint import Int64Array, ngram_hashes
-from textreuse.core.tokenize import Tokens, sentence_starts, tokenize
+from textreuse.core.fingerprint import Int64Array, grams_touching, ngram_hashes
+from textreuse.core.tokenize import Tokens, sentence_starts, tokenize, tokens_in_spans
 from textreuse.errors import ConfigError
 
 IntArray = npt.NDArray[np.int64]
@@ -105,12 +110,53 @@ class Passage:
 
 
 class PreparedText:
-    """A text with its tokens, seed hashes and sentence starts, computed once."""
+    """A text with its tokens, seed hashes and sentence starts, computed once.
 
-    def __init__(self, text: str, ngram: int, excluded: IntArray | None = None) -> None:
+    ``excluded``: n-gram positions that may not seed. ``spans``: sorted,
+    non-overlapping character spans ``(start, end)`` that no passage may touch
+    (boilerplate).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        ngram: int,
+        excluded: IntArray | None = None,
+        spans: Sequence[tuple[int, int]] | None = None,
+    ) -> None:
         self.text = text
         self.ngram = ngram
         self._excluded = excluded
+        self.spans: tuple[tuple[int, int], ...] = tuple(spans or ())
+        self._span_starts = np.array([s for s, _ in self.spans], dtype=np.int64)
+        self._span_ends = np.array([e for _, e in self.spans], dtype=np.int64)
+
+    @cached_property
+    def blocked_totals(self) -> IntArray | None:
+        """Running count of tokens inside spans (``totals[i]``: among the first ``i``),
+        or None when no token is."""
+        if not self.spans:
+            return None
+        blocked = tokens_in_spans(
+            self.tokens.starts, self.tokens.ends, self._span_starts, self._span_ends
+        )
+        if not blocked.any():
+            return None
+        return np.concatenate(([0], np.cumsum(blocked, dtype=np.int64)))
+
+    def clear(self, lo: int, hi: int) -> bool:
+        """Whether tokens ``lo .. hi-1`` are all outside the spans."""
+        totals = self.blocked_totals
+        if totals is None or hi <= lo:
+            return True
+        return bool(totals[max(0, hi)] == totals[max(0, lo)])
+
+    def in_spans(self, start: int, end: int) -> bool:
+        """Whether characters ``[start, end)`` overlap a span."""
+        if not self.spans or end <= start:
+            return False
+        index = int(np.searchsorted(self._span_ends, start, side="right"))
+        return index < len(self.spans) and int(self._span_starts[index]) < end
 
     @cached_property
     def tokens(self) -> Tokens:
@@ -127,6 +173,10 @@ class PreparedText:
         if self._excluded is not None and len(grams):
             grams = grams.copy()
             grams[self._excluded[self._excluded < len(grams)]] = -1
+        totals = self.blocked_totals
+        if totals is not None and len(grams):
+            grams = grams.copy()
+            grams[grams_touching(np.diff(totals) > 0, self.ngram)] = -1
         return grams
 
     @cached_property
@@ -239,8 +289,30 @@ class _Region:
     seeds: int
 
 
-def _merge_regions(regions: list[_Region], max_gap: int) -> list[_Region]:
-    """Merge regions that nearly touch in both texts in the same order, or overlap in both."""
+def _split_chain(chain: IntArray, a: PreparedText, b: PreparedText, ngram: int) -> list[IntArray]:
+    """Cut a chain of seeds wherever the text between two of them holds excluded tokens."""
+    parts = []
+    begin = 0
+    for k in range(1, len(chain)):
+        i0, j0 = int(chain[k - 1, 0]), int(chain[k - 1, 1])
+        i1, j1 = int(chain[k, 0]), int(chain[k, 1])
+        if not (a.clear(i0, i1 + ngram) and b.clear(j0, j1 + ngram)):
+            parts.append(chain[begin:k])
+            begin = k
+    parts.append(chain[begin:])
+    return parts
+
+
+def _merge_regions(
+    regions: list[_Region],
+    max_gap: int,
+    a: PreparedText | None = None,
+    b: PreparedText | None = None,
+) -> list[_Region]:
+    """Merge regions that nearly touch in both texts in the same order, or overlap in both.
+
+    With ``a`` and ``b``, regions are never merged across excluded tokens.
+    """
     regions = sorted(regions, key=lambda r: (r.a0, r.b0))
     merged: list[_Region] = []
     for region in regions:
@@ -251,7 +323,19 @@ def _merge_regions(regions: list[_Region], max_gap: int) -> list[_Region]:
             overlap_a = region.a0 < other.a1 and other.a0 < region.a1
             overlap_b = region.b0 < other.b1 and other.b0 < region.b1
             same_order = (region.a0 >= other.a0) == (region.b0 >= other.b0)
-            if near_a and near_b and (same_order or (overlap_a and overlap_b)):
+            if (
+                near_a
+                and near_b
+                and (same_order or (overlap_a and overlap_b))
+                and (
+                    a is None
+                    or b is None
+                    or (
+                        a.clear(min(other.a0, region.a0), max(other.a1, region.a1))
+                        and b.clear(min(other.b0, region.b0), max(other.b1, region.b1))
+                    )
+                )
+            ):
                 other.a0 = min(other.a0, region.a0)
                 other.a1 = max(other.a1, region.a1)
                 other.b0 = min(other.b0, region.b0)
@@ -297,15 +381,20 @@ def _dice(left: list[str], right: list[str]) -> float:
 
 
 def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
-    """Grow the region over identical words on both sides, never across a sentence end."""
+    """Grow the region over identical words on both sides, never across a sentence end
+    nor into excluded tokens."""
     words_a, words_b = a.tokens.words, b.tokens.words
     sent_a, sent_b = a.sentence_index, b.sentence_index
+    guarded = a.blocked_totals is not None or b.blocked_totals is not None
     while (
         region.a0 > 0
         and region.b0 > 0
         and words_a[region.a0 - 1] == words_b[region.b0 - 1]
         and sent_a[region.a0 - 1] == sent_a[region.a0]
         and sent_b[region.b0 - 1] == sent_b[region.b0]
+        and (
+            not guarded or (a.clear(region.a0 - 1, region.a0) and b.clear(region.b0 - 1, region.b0))
+        )
     ):
         region.a0 -= 1
         region.b0 -= 1
@@ -315,6 +404,9 @@ def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
         and words_a[region.a1] == words_b[region.b1]
         and sent_a[region.a1] == sent_a[region.a1 - 1]
         and sent_b[region.b1] == sent_b[region.b1 - 1]
+        and (
+            not guarded or (a.clear(region.a1, region.a1 + 1) and b.clear(region.b1, region.b1 + 1))
+        )
     ):
         region.a1 += 1
         region.b1 += 1
@@ -363,6 +455,8 @@ def _snap(region: _Region, a: PreparedText, b: PreparedText, params: AlignParams
     if (
         (frag_a or frag_b)
         and max(len(frag_a), len(frag_b)) <= params.snap_words
+        and a.clear(first_a, region.a0)
+        and b.clear(first_b, region.b0)
         and _dice(frag_a, frag_b) >= params.snap_similarity
     ):
         region.a0, region.b0 = first_a, first_b
@@ -374,6 +468,8 @@ def _snap(region: _Region, a: PreparedText, b: PreparedText, params: AlignParams
     if (
         (frag_a or frag_b)
         and max(len(frag_a), len(frag_b)) <= params.snap_words
+        and a.clear(region.a1, last_a)
+        and b.clear(region.b1, last_b)
         and _dice(frag_a, frag_b) >= params.snap_similarity
     ):
         region.a1, region.b1 = last_a, last_b
@@ -395,6 +491,8 @@ def _char_bounds(region: _Region, a: PreparedText, b: PreparedText) -> tuple[int
         and b_start > 0
         and text_a[a_start - 1] == text_b[b_start - 1]
         and text_a[a_start - 1] in _OPENERS
+        and not a.in_spans(a_start - 1, a_start)
+        and not b.in_spans(b_start - 1, b_start)
     ):
         a_start -= 1
         b_start -= 1
@@ -403,6 +501,8 @@ def _char_bounds(region: _Region, a: PreparedText, b: PreparedText) -> tuple[int
         and b_end < len(text_b)
         and text_a[a_end] == text_b[b_end]
         and text_a[a_end] in _CLOSERS
+        and not a.in_spans(a_end, a_end + 1)
+        and not b.in_spans(b_end, b_end + 1)
     ):
         a_end += 1
         b_end += 1
@@ -478,8 +578,12 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
     if len(seeds) < params.min_seeds:
         return []
     n = params.ngram
+    guarded = a.blocked_totals is not None or b.blocked_totals is not None
+    chains = chain_seeds(seeds, n, params.max_gap, params.max_drift)
+    if guarded:
+        chains = [part for chain in chains for part in _split_chain(chain, a, b, n)]
     regions = []
-    for chain in chain_seeds(seeds, n, params.max_gap, params.max_drift):
+    for chain in chains:
         if len(chain) < params.min_seeds:
             continue
         regions.append(
@@ -491,14 +595,21 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
                 len(chain),
             )
         )
-    regions = _merge_regions(regions, params.max_gap)
+    guard_a, guard_b = (a, b) if guarded else (None, None)
+    regions = _merge_regions(regions, params.max_gap, guard_a, guard_b)
     for region in regions:
         _extend_exact(region, a, b)
         _trim_fragments(region, a, b, params)
         _snap(region, a, b, params)
-    regions = _merge_regions(regions, 0)
+    regions = _merge_regions(regions, 0, guard_a, guard_b)
     regions = [r for r in regions if min(r.a1 - r.a0, r.b1 - r.b0) >= params.min_words]
     passages = [_to_passage(region, a, b) for region in _one_to_one(regions)]
+    if a.spans or b.spans:  # a last guard: no passage ever overlaps an excluded span
+        passages = [
+            p
+            for p in passages
+            if not a.in_spans(p.a_start, p.a_end) and not b.in_spans(p.b_start, p.b_end)
+        ]
     passages.sort(key=lambda p: (p.a_start, p.b_start))
     return passages
 

@@ -64,6 +64,16 @@ def ngram_hashes(hashes: UInt64Array, n: int) -> Int64Array:
         return _mix(acc).view(np.int64)
 
 
+def grams_touching(blocked: npt.NDArray[np.bool_], n: int) -> npt.NDArray[np.bool_]:
+    """For each n-gram position (as in :func:`ngram_hashes`), whether any of its
+    ``n`` words is ``blocked``."""
+    count = len(blocked) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=bool)
+    totals = np.concatenate(([0], np.cumsum(blocked, dtype=np.int64)))
+    return (totals[n : n + count] - totals[:count]) > 0
+
+
 def text_hash(text: str) -> int:
     """Hash of the text with white space normalised: equal for exact duplicates."""
     return int(

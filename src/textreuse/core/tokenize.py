@@ -112,6 +112,28 @@ def words(text: str) -> list[str]:
     return TOKEN_RE.findall(text.lower())
 
 
+def tokens_in_spans(
+    starts: npt.NDArray[np.int32],
+    ends: npt.NDArray[np.int32],
+    span_starts: npt.ArrayLike,
+    span_ends: npt.ArrayLike,
+) -> npt.NDArray[np.bool_]:
+    """For each token ``[starts[i], ends[i])``, whether it overlaps any span.
+
+    Spans must be sorted and non-overlapping (merged).
+    """
+    lo = np.asarray(span_starts, dtype=np.int64)
+    hi = np.asarray(span_ends, dtype=np.int64)
+    if len(lo) == 0 or len(starts) == 0:
+        return np.zeros(len(starts), dtype=bool)
+    # the first span ending after each token's start; the token overlaps it if it starts before
+    index = np.searchsorted(hi, starts, side="right")
+    inside = index < len(hi)
+    hit = np.zeros(len(starts), dtype=bool)
+    hit[inside] = lo[index[inside]] < ends[inside]
+    return hit
+
+
 def sentence_starts(text: str) -> npt.NDArray[np.int32]:
     """Character offsets where sentences (or paragraphs) begin, always including 0.
 

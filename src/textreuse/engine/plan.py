@@ -8,8 +8,15 @@ until nothing changes. Table names in ``{braces}`` are filled by the engine.
 
 Tables the Python stages provide:
 
-- ``docs(doc_key, text_hash, n_chars, n_words)``: ok documents; ``doc_key`` is
-  the rank of ``doc_id``, so every tie-break below is independent of input order.
+- ``records(doc_id, status, text_hash, content_start, content_end, site_key, ...)``:
+  every input record;
+- ``pattern_spans(doc_id, start_pos, end_pos)`` and ``line_hashes(doc_id,
+  start_pos, end_pos, h)``: boilerplate found by patterns, and the normalised
+  hash of every line of documents with a site (:mod:`textreuse.boilerplate`);
+- ``docs(doc_key, text_hash, n_content, bp_spans, n_words)``: ok documents;
+  ``doc_key`` is the rank of ``doc_id``, so every tie-break below is
+  independent of input order; ``n_content`` counts the characters of the
+  content outside boilerplate, ``bp_spans`` the boilerplate spans.
 - ``postings(h, doc_key)``: distinct seed n-gram hashes per indexed document.
 - ``aligned(...)``: passages from the aligner (see :data:`PASSAGE_EDGES`).
 """
@@ -26,6 +33,78 @@ class Step:
     name: str
     sql: str
 
+
+#: Lines repeated across a site (CCNet-style corpus statistics): a normalised
+#: line hash found in at least ``{min_docs}`` distinct texts of one site, and in
+#: at least ``{min_share}`` of the site's distinct texts. Texts are counted by
+#: their hash, so copies of one article never make its lines look like a template.
+REPEATED_LINES = Step(
+    "repeated_lines",
+    """
+    WITH site_texts AS (
+        SELECT site_key, count(DISTINCT text_hash) AS n_texts
+        FROM records WHERE status = 'ok' AND site_key IS NOT NULL
+        GROUP BY site_key
+    ),
+    counted AS (
+        SELECT r.site_key, l.h, count(DISTINCT r.text_hash) AS n_texts
+        FROM line_hashes AS l JOIN records AS r ON r.doc_id = l.doc_id
+        GROUP BY r.site_key, l.h
+    )
+    SELECT c.site_key, c.h, c.n_texts
+    FROM counted AS c JOIN site_texts AS s ON s.site_key = c.site_key
+    WHERE c.n_texts >= {min_docs} AND c.n_texts >= {min_share} * s.n_texts
+    """,
+)
+
+#: Every document's boilerplate: pattern spans and the blocks of its repeated
+#: lines, merged per document into sorted, non-overlapping spans (overlapping
+#: or touching spans join; line blocks of consecutive lines touch).
+BOILERPLATE_SPANS = Step(
+    "boilerplate_spans",
+    """
+    WITH spans AS (
+        SELECT doc_id, start_pos, end_pos FROM pattern_spans
+        UNION ALL
+        SELECT l.doc_id, l.start_pos, l.end_pos
+        FROM line_hashes AS l
+        JOIN records AS r ON r.doc_id = l.doc_id
+        JOIN repeated_lines AS x ON x.site_key = r.site_key AND x.h = l.h
+    ),
+    flagged AS (
+        SELECT doc_id, start_pos, end_pos,
+               CASE WHEN max(end_pos) OVER (
+                        PARTITION BY doc_id ORDER BY start_pos, end_pos
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) >= start_pos
+                    THEN 0 ELSE 1 END AS new_span
+        FROM spans
+    ),
+    numbered AS (
+        SELECT doc_id, start_pos, end_pos,
+               sum(new_span) OVER (
+                   PARTITION BY doc_id ORDER BY start_pos, end_pos
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS span_no
+        FROM flagged
+    )
+    SELECT doc_id, min(start_pos) AS start_pos, max(end_pos) AS end_pos
+    FROM numbered GROUP BY doc_id, span_no
+    """,
+)
+
+#: Per document: its number of boilerplate spans, the content characters they
+#: cover, and whether they cover all of it (then the document is empty).
+DOC_BOILERPLATE = Step(
+    "doc_boilerplate",
+    """
+    SELECT s.doc_id, count(*) AS bp_spans,
+           sum(greatest(0, least(s.end_pos, r.content_end)
+                           - greatest(s.start_pos, r.content_start))) AS bp_chars,
+           max(CASE WHEN s.start_pos <= r.content_start AND s.end_pos >= r.content_end
+                    THEN 1 ELSE 0 END) AS all_boilerplate
+    FROM boilerplate_spans AS s JOIN records AS r ON r.doc_id = s.doc_id
+    GROUP BY s.doc_id
+    """,
+)
 
 #: Exact duplicates (same text after white space normalisation): ``erep`` is the
 #: member with the smallest key. Only representatives are fingerprinted.
@@ -143,7 +222,8 @@ CANDIDATE_PAIRS = Step(
 
 #: Everything to align: candidate pairs between groups; inside a group of at
 #: most ``{group_min}`` distinct texts every pair; inside a larger group every
-#: member with the representative only (k - 1 alignments, not k²).
+#: member with the representative only (k - 1 alignments, not k²); and exact
+#: duplicates with boilerplate, whose passages must leave it out.
 ALIGN_PAIRS = Step(
     "align_pairs",
     """
@@ -156,16 +236,27 @@ ALIGN_PAIRS = Step(
     UNION ALL
     SELECT least(doc_key, grp) AS ka, greatest(doc_key, grp) AS kb, 'group' AS kind
     FROM groups WHERE doc_key = erep AND doc_key <> grp AND size > {group_min}
+    UNION ALL
+    SELECT least(g.doc_key, g.erep) AS ka, greatest(g.doc_key, g.erep) AS kb, 'exact' AS kind
+    FROM groups AS g
+    JOIN docs AS d ON d.doc_key = g.doc_key
+    JOIN docs AS e ON e.doc_key = g.erep
+    WHERE g.doc_key <> g.erep AND d.n_words >= {min_words}
+      AND (d.bp_spans > 0 OR e.bp_spans > 0)
     """,
 )
 
-#: Exact duplicates need no alignment: one passage over the whole text.
+#: Exact duplicates need no alignment: one passage over the whole text (when
+#: neither copy has boilerplate; otherwise they are aligned, see ALIGN_PAIRS).
 EXACT_PASSAGES = Step(
     "exact_passages",
     """
     SELECT least(g.doc_key, g.erep) AS ka, greatest(g.doc_key, g.erep) AS kb
-    FROM groups AS g JOIN docs AS d ON d.doc_key = g.doc_key
+    FROM groups AS g
+    JOIN docs AS d ON d.doc_key = g.doc_key
+    JOIN docs AS e ON e.doc_key = g.erep
     WHERE g.doc_key <> g.erep AND d.n_words >= {min_words}
+      AND d.bp_spans = 0 AND e.bp_spans = 0
     """,
 )
 
@@ -246,6 +337,9 @@ COMPONENTS_STEP = """
     ) AS s
     LEFT JOIN {labels} AS j ON j.node = s.label
 """
+
+BOILERPLATE_STEPS: tuple[Step, ...] = (REPEATED_LINES, BOILERPLATE_SPANS, DOC_BOILERPLATE)
+"""Steps from pattern spans and line hashes to each document's boilerplate."""
 
 PRE_ALIGN_STEPS: tuple[Step, ...] = (EXACT_GROUPS, NEAR_EDGES)
 """Steps before near-duplicate components."""

@@ -1,4 +1,4 @@
-"""Streaming input readers: JSON Lines, Parquet, CSV and plain-text files into Arrow batches.
+"""Streaming input readers: JSON Lines, Parquet, CSV, text, HTML and WARC into Arrow batches.
 
 :class:`RecordReader` reads any mix of inputs and yields ``pyarrow.RecordBatch`` objects
 with the schema :data:`textreuse.schema.RECORD_SCHEMA`, never holding the whole corpus.
@@ -16,10 +16,21 @@ Inputs:
 * ``.csv``: a header row naming ``id`` and ``text`` plus optional metadata. Location
   ``row N (line L)``: data row N (the header is not counted) starting on line L.
 * ``.txt``: one record whose id is the file name. Location ``file``.
-* a folder: every ``*.txt`` below it, sorted by relative path, each one record whose id
-  is its path relative to the folder with ``/`` separators. Other files, and hidden files
-  and folders (name starting with ``.``, not descended into), are listed in
-  :attr:`ReadStats.ignored_files`.
+* ``.html``, ``.htm`` (optionally ``.gz``): one page whose main text is extracted
+  (:mod:`textreuse.io.html`); id the file name, location ``file``. Needs
+  ``textreuse[html]``.
+* ``.warc``, ``.warc.gz``: one page per HTML response record (:mod:`textreuse.io.warc`);
+  id the ``WARC-Target-URI`` (the ``WARC-Record-ID`` when that URI was already used),
+  location ``record N``. Needs ``textreuse[html]``.
+* a folder: every ``*.txt`` and HTML page below it, sorted by relative path, each one
+  record whose id is its path relative to the folder with ``/`` separators. Other files,
+  and hidden files and folders (name starting with ``.``, not descended into), are listed
+  in :attr:`ReadStats.ignored_files`.
+
+HTML pages are extracted in ``threads`` worker processes with a ``page_timeout`` per page
+(:mod:`textreuse.io.pages`); a page that times out, cannot be read or decoded, is empty or
+has no main text is rejected with the reason, and the reading goes on. Their text is the
+extracted main text, so offsets refer to it.
 
 Text is kept exactly as stored: bytes are decoded as strict UTF-8 with no newline
 translation. The only change is that a UTF-8 byte-order mark at the start of a file is
@@ -53,6 +64,9 @@ from textreuse.io.formats import (
     read_text_file,
     type_name,
 )
+from textreuse.io.html import HTML_SUFFIXES, Extractor, PageResult, PageTask, require_html_extra
+from textreuse.io.pages import PageExtractor
+from textreuse.io.warc import read_warc
 from textreuse.schema import (
     METADATA_FIELDS,
     RECORD_SCHEMA,
@@ -63,7 +77,7 @@ from textreuse.schema import (
 
 __all__ = ["ReadStats", "RecordReader", "Reject"]
 
-InputKind = Literal["jsonl", "parquet", "csv", "txt", "folder"]
+InputKind = Literal["jsonl", "parquet", "csv", "txt", "html", "warc", "folder"]
 
 _EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
     (".jsonl", "jsonl"),
@@ -73,7 +87,13 @@ _EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
     (".parquet", "parquet"),
     (".csv", "csv"),
     (".txt", "txt"),
+    *((suffix, "html") for suffix in HTML_SUFFIXES),
+    (".warc", "warc"),
+    (".warc.gz", "warc"),
 )
+
+#: A record that is ready (no extraction needed), with the file it came from.
+_Ready = tuple[str, RawRecord]
 
 #: One output row, in RECORD_SCHEMA column order.
 Row = tuple[
@@ -100,6 +120,9 @@ class ReadStats:
     """Counts kept while reading. ``read == ok + empty + rejected`` == rows yielded.
 
     ``files`` counts every file opened or attempted, including each ``.txt`` in a folder.
+    ``skipped_warc_records`` counts WARC records that are not pages (``request``,
+    ``warcinfo``, ...) by type; ``html_decoding`` counts HTML pages by how their bytes were
+    decoded (``utf-8``, ``declared``, ``detected``, ``utf-8 with replacement``, ``bom``).
     """
 
     read: int = 0
@@ -108,6 +131,8 @@ class ReadStats:
     rejected: int = 0
     files: int = 0
     ignored_files: list[str] = field(default_factory=list)
+    skipped_warc_records: dict[str, int] = field(default_factory=dict)
+    html_decoding: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         """The counts as a plain dict (for JSON reports)."""
@@ -128,8 +153,8 @@ def input_kind(path: str) -> InputKind:
     raise InputError(
         path,
         "",
-        f"unsupported input type '{ext}': expected .jsonl, .jsonl.gz, .parquet, .csv, .txt "
-        "or a folder",
+        f"unsupported input type '{ext}': expected .jsonl, .jsonl.gz, .parquet, .csv, .txt, "
+        ".html, .htm, .html.gz, .warc, .warc.gz or a folder",
     )
 
 
@@ -194,6 +219,11 @@ class RecordReader:
     :class:`Reject` names the duplicated id. The same applies to any rejected record whose
     id was already taken. Each call of :meth:`batches` starts a fresh pass and resets
     :attr:`rejects` and :attr:`stats`.
+
+    ``threads`` worker processes extract HTML pages, each within ``page_timeout`` seconds;
+    ``page_extractor`` replaces trafilatura (a module-level function, see
+    :data:`textreuse.io.html.Extractor`). HTML or WARC inputs without the ``textreuse[html]``
+    packages raise :class:`~textreuse.errors.MissingExtraError`.
     """
 
     def __init__(
@@ -204,6 +234,9 @@ class RecordReader:
         batch_size: int = 2048,
         on_error: Literal["skip", "fail"] = "skip",
         txt_fallback_encoding: str | None = None,
+        threads: int = 1,
+        page_timeout: float = 30.0,
+        page_extractor: Extractor | None = None,
     ) -> None:
         if txt_fallback_encoding is not None:
             try:
@@ -221,6 +254,9 @@ class RecordReader:
         self.batch_size = batch_size
         self.on_error = on_error
         self._inputs = [(os.fspath(path), input_kind(os.fspath(path))) for path in paths]
+        if any(kind in ("html", "warc") for _, kind in self._inputs):
+            require_html_extra()
+        self._pages = PageExtractor(threads, page_timeout, page_extractor)
         self.rejects: list[Reject] = []
         self.stats = ReadStats()
         self._ids = _IdRegistry()
@@ -231,50 +267,102 @@ class RecordReader:
         self.stats = ReadStats()
         self._ids = _IdRegistry()
         builder = _BatchBuilder()
-        for path, kind in self._inputs:
-            for row in self._rows(path, kind):
+        # one ordered stream over every input, so that pages of consecutive HTML files
+        # (``*.html`` on a command line) are extracted in parallel
+        try:
+            for item, result in self._pages.map(self._items()):
+                if isinstance(item, PageTask):
+                    row = self._page_row(item, result or PageResult(error="page not extracted"))
+                else:
+                    row = self._row(*item)
                 builder.add(row)
                 if len(builder) >= self.batch_size:
                     yield builder.flush()
+        finally:
+            self._pages.close()
         if len(builder):
             yield builder.flush()
 
     # ------------------------------------------------------------------ per input
 
-    def _rows(self, path: str, kind: InputKind) -> Iterator[Row]:
-        if kind == "folder":
-            yield from self._folder_rows(path)
-        elif kind == "txt":
-            name = os.path.basename(os.path.normpath(path))
-            yield from self._file_rows(
-                path, read_text_file(path, name, self.max_doc_chars, self.txt_fallback_encoding)
-            )
-        elif kind == "jsonl":
-            yield from self._file_rows(path, read_jsonl(path))
-        elif kind == "csv":
-            yield from self._file_rows(path, read_csv(path))
-        else:
-            yield from self._file_rows(path, read_parquet(path, self.batch_size))
+    def _items(self) -> Iterator[_Ready | PageTask]:
+        """Every input's records (ready) and pages (to extract), in input order."""
+        for path, kind in self._inputs:
+            if kind == "folder":
+                yield from self._folder_items(path)
+            elif kind == "html":
+                yield from self._html_items(path, os.path.basename(os.path.normpath(path)))
+            elif kind == "warc":
+                yield from self._warc_items(path)
+            elif kind == "txt":
+                name = os.path.basename(os.path.normpath(path))
+                yield from self._file_items(
+                    path,
+                    read_text_file(path, name, self.max_doc_chars, self.txt_fallback_encoding),
+                )
+            elif kind == "jsonl":
+                yield from self._file_items(path, read_jsonl(path))
+            elif kind == "csv":
+                yield from self._file_items(path, read_csv(path))
+            else:
+                yield from self._file_items(path, read_parquet(path, self.batch_size))
 
-    def _folder_rows(self, folder: str) -> Iterator[Row]:
+    def _folder_items(self, folder: str) -> Iterator[_Ready | PageTask]:
         files: list[tuple[str, str]] = []
         unreadable: list[tuple[str, str]] = []
         _scan_folder(folder, "", files, self.stats.ignored_files, unreadable)
         for source, reason in unreadable:
             self.stats.files += 1
-            yield self._reject(source, "file", None, reason)
+            yield source, RawRecord("file", error=reason)
+        if any(_is_html(rel) for rel, _ in files):
+            require_html_extra()
         for rel, source in sorted(files):
-            yield from self._file_rows(
-                source, read_text_file(source, rel, self.max_doc_chars, self.txt_fallback_encoding)
-            )
+            if _is_html(rel):
+                yield from self._html_items(source, rel)
+                continue
+            self.stats.files += 1
+            for record in read_text_file(
+                source, rel, self.max_doc_chars, self.txt_fallback_encoding
+            ):
+                yield source, record
 
-    def _file_rows(self, source: str, records: Iterator[RawRecord]) -> Iterator[Row]:
+    def _html_items(self, path: str, doc_id: str) -> Iterator[PageTask]:
+        self.stats.files += 1
+        yield PageTask(path, "file", doc_id, path=path, max_bytes=10 * self.max_doc_chars)
+
+    def _warc_items(self, path: str) -> Iterator[_Ready | PageTask]:
+        self.stats.files += 1
+        skipped = self.stats.skipped_warc_records
+
+        def on_skip(record_type: str) -> None:
+            skipped[record_type] = skipped.get(record_type, 0) + 1
+
+        try:
+            for item in read_warc(path, 10 * self.max_doc_chars, on_skip):
+                yield item if isinstance(item, PageTask) else (path, item)
+        except FileProblem as problem:
+            yield path, RawRecord("file", error=problem.reason)
+
+    def _page_row(self, task: PageTask, result: PageResult) -> Row:
+        doc_id = task.doc_id
+        if task.fallback_id is not None and self._ids.first_place(doc_id) is not None:
+            doc_id = task.fallback_id
+        if result.decoding is not None:
+            counts = self.stats.html_decoding
+            counts[result.decoding] = counts.get(result.decoding, 0) + 1
+        if result.error is not None or result.text is None:
+            error = result.error or "no main text found in the page"
+            return self._row(task.source, RawRecord(task.location, {"id": doc_id}, error))
+        fields: dict[str, object] = {"id": doc_id, "text": result.text, **dict(result.metadata)}
+        return self._row(task.source, RawRecord(task.location, fields))
+
+    def _file_items(self, source: str, records: Iterator[RawRecord]) -> Iterator[_Ready]:
         self.stats.files += 1
         try:
             for record in records:
-                yield self._row(source, record)
+                yield source, record
         except FileProblem as problem:
-            yield self._reject(source, "file", None, problem.reason)
+            yield source, RawRecord("file", error=problem.reason)
 
     # ----------------------------------------------------------------- per record
 
@@ -364,7 +452,10 @@ def _scan_folder(
     ignored: list[str],
     unreadable: list[tuple[str, str]],
 ) -> None:
-    """Collect ``(relative id, path)`` of every .txt below ``folder``; list the rest."""
+    """Collect ``(relative id, path)`` of every .txt and HTML page below ``folder``.
+
+    Everything else is listed in ``ignored``.
+    """
     here = os.path.join(folder, rel) if rel else folder
     try:
         with os.scandir(here) as scan:
@@ -380,7 +471,11 @@ def _scan_folder(
             ignored.append(path + os.sep if is_dir else path)
         elif is_dir:
             _scan_folder(folder, entry_rel, files, ignored, unreadable)
-        elif entry.name.lower().endswith(".txt") and entry.is_file():
+        elif (entry.name.lower().endswith(".txt") or _is_html(entry.name)) and entry.is_file():
             files.append((entry_rel, path))
         else:
             ignored.append(path)
+
+
+def _is_html(name: str) -> bool:
+    return name.lower().endswith(HTML_SUFFIXES)

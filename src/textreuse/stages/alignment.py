@@ -32,39 +32,56 @@ _CACHE_LIMIT = 20_000
 _cache: OrderedDict[tuple[int, int], PreparedText] = OrderedDict()
 
 
-def _prepared(params: AlignParams, key: int, text: str) -> PreparedText:
+def _prepared(
+    params: AlignParams, key: int, text: str, spans: tuple[tuple[int, int], ...] = ()
+) -> PreparedText:
     """A document's prepared text, from this process's LRU cache when possible."""
     cache_key = (key, params.ngram)
     found = _cache.get(cache_key)
-    if found is not None and found.text == text:
+    if found is not None and found.text == text and found.spans == spans:
         _cache.move_to_end(cache_key)
         return found
-    found = _cache[cache_key] = PreparedText(text, params.ngram)
+    found = _cache[cache_key] = PreparedText(text, params.ngram, spans=spans)
     if len(_cache) > _CACHE_LIMIT:
         _cache.popitem(last=False)
     return found
 
 
+def _spans(batch: pa.RecordBatch, side: str) -> list[tuple[tuple[int, int], ...]]:
+    """Each row's excluded spans on one side, from optional ``starts_*``/``ends_*`` lists."""
+    names = batch.schema.names
+    if f"starts_{side}" not in names:
+        return [()] * batch.num_rows
+    starts = batch.column(f"starts_{side}").to_pylist()
+    ends = batch.column(f"ends_{side}").to_pylist()
+    return [tuple(zip(s, e, strict=True)) if s else () for s, e in zip(starts, ends, strict=True)]
+
+
 def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
     """Align every ``(ka, text_a, kb, text_b)`` row of a batch.
 
+    Optional list columns ``starts_a``/``ends_a`` and ``starts_b``/``ends_b``
+    hold each text's boilerplate spans (merged); no passage touches them.
     Prepared texts are cached per worker process, so a document paired with
     many others is tokenised once.
     """
 
-    def prepared(key: int, text: str) -> PreparedText:
-        return _prepared(params, key, text)
+    def prepared(key: int, text: str, spans: tuple[tuple[int, int], ...]) -> PreparedText:
+        return _prepared(params, key, text, spans)
 
     columns: dict[str, list[int | float]] = {name: [] for name in ALIGNED_SCHEMA.names}
     rows = zip(
         batch.column("ka").to_pylist(),
         batch.column("text_a").to_pylist(),
+        _spans(batch, "a"),
         batch.column("kb").to_pylist(),
         batch.column("text_b").to_pylist(),
+        _spans(batch, "b"),
         strict=True,
     )
-    for ka, text_a, kb, text_b in rows:
-        for passage in align_prepared(prepared(ka, text_a), prepared(kb, text_b), params):
+    for ka, text_a, spans_a, kb, text_b, spans_b in rows:
+        pair = (prepared(ka, text_a, spans_a), prepared(kb, text_b, spans_b))
+        for passage in align_prepared(*pair, params):
             columns["ka"].append(ka)
             columns["kb"].append(kb)
             for name in _FIELDS:

@@ -9,15 +9,26 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from textreuse.boilerplate.repeated import site_key
 from textreuse.core.fingerprint import text_hash
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import RECORD_SCHEMA, STATUS_OK
+from textreuse.stages.boilerplate import (
+    LINE_HASHES_SCHEMA,
+    PATTERN_SPANS_SCHEMA,
+    boilerplate_batch,
+)
 
 INGESTED_SCHEMA = (
     RECORD_SCHEMA.append(pa.field("text_hash", pa.int64()))
     .append(pa.field("content_start", pa.int32()))
     .append(pa.field("content_end", pa.int32()))
+    .append(pa.field("site_key", pa.string()))
 )
+
+#: Beside the records file: pattern spans and line hashes (see stages/boilerplate.py).
+PATTERN_SPANS_FILE = "pattern_spans.parquet"
+LINE_HASHES_FILE = "line_hashes.parquet"
 
 
 @dataclass
@@ -27,27 +38,40 @@ class IngestResult:
     path: Path
 
 
-def annotate(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Add the exact-duplicate hash and the non-space extent of ok rows."""
+def annotate(batch: pa.RecordBatch, texts: list[str | None] | None = None) -> pa.RecordBatch:
+    """Add the exact-duplicate hash, the non-space extent and the site of ok rows.
+
+    ``texts``: the batch's ``text`` column as Python strings, when already at hand.
+    """
     hashes: list[int | None] = []
     starts: list[int | None] = []
     ends: list[int | None] = []
-    statuses = batch.column("status").to_pylist()
-    for text, status in zip(batch.column("text").to_pylist(), statuses, strict=True):
+    sites: list[str | None] = []
+    rows = zip(
+        batch.column("text").to_pylist() if texts is None else texts,
+        batch.column("status").to_pylist(),
+        batch.column("site").to_pylist(),
+        batch.column("url").to_pylist(),
+        strict=True,
+    )
+    for text, status, site, url in rows:
         if status != STATUS_OK or text is None:
             hashes.append(None)
             starts.append(None)
             ends.append(None)
+            sites.append(None)
             continue
         hashes.append(text_hash(text))
         starts.append(len(text) - len(text.lstrip()))
         ends.append(len(text.rstrip()))
+        sites.append(site_key(site, url))
     return pa.RecordBatch.from_arrays(
         [
             *batch.columns,
             pa.array(hashes, pa.int64()),
             pa.array(starts, pa.int32()),
             pa.array(ends, pa.int32()),
+            pa.array(sites, pa.string()),
         ],
         schema=INGESTED_SCHEMA,
     )
@@ -62,18 +86,42 @@ def ingest(
     on_error: str,
     txt_fallback_encoding: str | None = None,
     on_batch: Callable[[int], None] | None = None,
+    boilerplate: bool = True,
+    threads: int = 1,
+    page_timeout: float = 30.0,
 ) -> IngestResult:
-    """Read ``inputs`` into one Parquet file at ``path`` (INGESTED_SCHEMA)."""
+    """Read ``inputs`` into one Parquet file at ``path`` (INGESTED_SCHEMA).
+
+    Beside it go :data:`PATTERN_SPANS_FILE` and :data:`LINE_HASHES_FILE`, the
+    per-document part of boilerplate detection (empty when ``boilerplate`` is off).
+    """
     reader = RecordReader(
         list(inputs),
         max_doc_chars=max_doc_chars,
         batch_size=batch_size,
         on_error="fail" if on_error == "fail" else "skip",
         txt_fallback_encoding=txt_fallback_encoding,
+        threads=threads,
+        page_timeout=page_timeout,
     )
-    with pq.ParquetWriter(path, INGESTED_SCHEMA, compression="zstd") as writer:
+    with (
+        pq.ParquetWriter(path, INGESTED_SCHEMA, compression="zstd") as writer,
+        pq.ParquetWriter(path.with_name(PATTERN_SPANS_FILE), PATTERN_SPANS_SCHEMA) as spans,
+        pq.ParquetWriter(path.with_name(LINE_HASHES_FILE), LINE_HASHES_SCHEMA) as lines,
+    ):
         for batch in reader.batches():
-            writer.write_batch(annotate(batch))
+            texts = batch.column("text").to_pylist()
+            annotated = annotate(batch, texts)
+            writer.write_batch(annotated)
+            if boilerplate:
+                span_batch, line_batch = boilerplate_batch(
+                    batch.column("doc_id").to_pylist(),
+                    texts,
+                    batch.column("status").to_pylist(),
+                    annotated.column("site_key").to_pylist(),
+                )
+                spans.write_batch(span_batch)
+                lines.write_batch(line_batch)
             if on_batch is not None:
                 on_batch(batch.num_rows)
     return IngestResult(stats=reader.stats, rejects=reader.rejects, path=path)

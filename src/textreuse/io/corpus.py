@@ -1,0 +1,103 @@
+"""``textreuse ingest``: read inputs into one corpus Parquet file, without detecting reuse.
+
+The corpus holds one row per input record with the columns of
+:data:`textreuse.schema.RECORD_SCHEMA` (``doc_id``, ``text``, metadata, ``status``,
+``source``, ``location``); for HTML and WARC input ``text`` is the extracted main text.
+It can be passed to ``textreuse run`` like any Parquet input once filtered to
+``status = 'ok'`` rows. Rejected records are listed beside it in
+``NAME.rejects.jsonl``. Both files are written under a temporary name and renamed into
+place, so a failed run leaves nothing that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from textreuse.config import RunConfig
+from textreuse.errors import OutputError
+from textreuse.io.html import Extractor
+from textreuse.io.readers import RecordReader
+from textreuse.manifest import reason_kind
+from textreuse.schema import RECORD_SCHEMA
+
+__all__ = ["ingest_corpus", "rejects_path"]
+
+
+def rejects_path(out: Path) -> Path:
+    """Where the rejects of corpus ``out`` go: ``corpus.parquet`` -> ``corpus.rejects.jsonl``."""
+    stem = out.name[: -len(".parquet")] if out.name.endswith(".parquet") else out.name
+    return out.with_name(f"{stem}.rejects.jsonl")
+
+
+def ingest_corpus(
+    inputs: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    page_extractor: Extractor | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Read ``inputs`` into the Parquet file ``out``; returns the counts.
+
+    ``options`` are the reading options of :class:`~textreuse.config.RunConfig`
+    (``threads``, ``page_timeout``, ``on_error``, ``max_doc_chars``,
+    ``txt_fallback_encoding``, ``batch_size``). Raises :class:`OutputError` if ``out``
+    exists and ``overwrite`` is false.
+    """
+    config = RunConfig.from_options(**options)
+    target = Path(out)
+    rejects_target = rejects_path(target)
+    if not overwrite:
+        for path in (target, rejects_target):
+            if path.exists():
+                raise OutputError(f"{path} already exists (use --overwrite to replace it)")
+    reader = RecordReader(
+        list(inputs),
+        max_doc_chars=config.max_doc_chars,
+        batch_size=config.batch_size,
+        on_error=config.on_error,
+        txt_fallback_encoding=config.txt_fallback_encoding,
+        threads=config.threads,
+        page_timeout=config.page_timeout,
+        page_extractor=page_extractor,
+    )
+    started = time.monotonic()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {target.parent}: {exc.strerror or exc}") from exc
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temp_rejects = rejects_target.with_name(f".{rejects_target.name}.tmp-{os.getpid()}")
+    try:
+        with pq.ParquetWriter(temp, RECORD_SCHEMA, compression="zstd") as writer:
+            for batch in reader.batches():
+                writer.write_batch(batch)
+        with temp_rejects.open("w", encoding="utf-8") as handle:
+            for reject in reader.rejects:
+                handle.write(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n")
+        os.replace(temp, target)
+        os.replace(temp_rejects, rejects_target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    finally:
+        for path in (temp, temp_rejects):
+            path.unlink(missing_ok=True)
+    counts: dict[str, Any] = reader.stats.to_dict()
+    by_reason: dict[str, int] = {}
+    for reject in reader.rejects:
+        kind = reason_kind(reject.reason)
+        by_reason[kind] = by_reason.get(kind, 0) + 1
+    counts["rejected_by_reason"] = by_reason
+    return {
+        "corpus": str(target),
+        "rejects": str(rejects_target),
+        "input_counts": counts,
+        "seconds": round(time.monotonic() - started, 3),
+    }
