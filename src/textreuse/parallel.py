@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
@@ -17,6 +18,17 @@ def _warm_up() -> None:
     import textreuse.stages.fingerprint  # noqa: F401
 
 
+def _start_method() -> str:
+    """``fork`` on Linux, ``spawn`` elsewhere.
+
+    The pool is made, and all its workers started, at the beginning of a run,
+    before DuckDB or Arrow start any thread, so forking is safe; unlike
+    ``spawn`` and ``forkserver`` it does not re-run the caller's ``__main__``,
+    so ``textreuse.run`` works from a plain script without a main guard.
+    """
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 class WorkerPool:
     """A process pool created once per run (``threads`` = 1 runs inline)."""
 
@@ -24,9 +36,10 @@ class WorkerPool:
         self.threads = threads
         self._pool: ProcessPoolExecutor | None = None
         if threads > 1:
-            context = multiprocessing.get_context("forkserver")
+            context = multiprocessing.get_context(_start_method())
             self._pool = ProcessPoolExecutor(max_workers=threads, mp_context=context)
-            # start the workers now, so their start-up overlaps the first stage
+            # start every worker now: before any engine thread exists, and so
+            # that their start-up overlaps the first stage
             for _ in range(threads):
                 self._pool.submit(_warm_up)
 

@@ -1,0 +1,47 @@
+"""The worker pool: results, inline mode, and use from a plain script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from textreuse.parallel import WorkerPool
+
+
+def _square(value: int) -> int:
+    return value * value
+
+
+def test_pool_returns_every_result() -> None:
+    with WorkerPool(2) as pool:
+        assert sorted(pool.map_unordered(_square, range(50))) == [v * v for v in range(50)]
+
+
+def test_single_thread_runs_inline() -> None:
+    with WorkerPool(1) as pool:
+        assert list(pool.map_unordered(_square, [3, 4])) == [9, 16]
+
+
+def test_run_from_a_script_without_main_guard(tmp_path: Path) -> None:
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    text = (
+        "The harbour authority said on Tuesday that the new ferry terminal would open in "
+        "the spring after two years of delays caused by storms and a shortage of steel."
+    )
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    (corpus / "b.txt").write_text("Breaking news. " + text, encoding="utf-8")
+    script = tmp_path / "job.py"
+    script.write_text(
+        "import textreuse\n"
+        f"m = textreuse.run([{str(corpus)!r}], {str(tmp_path / 'out')!r}, threads=2, "
+        "progress='none')\n"
+        "print(m['output_counts']['passages'])\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
