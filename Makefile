@@ -10,7 +10,7 @@ $(PY):
 	$(PY) -m pip install -q --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install -q -e '.[test,html]'
+	$(PY) -m pip install -q -e '.[test,html,semantic,spark]'
 	touch $(STAMP)
 
 SEEDS := $(wildcard ../shared/data/seeds)

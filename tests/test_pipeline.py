@@ -51,6 +51,7 @@ STAGES = (
     "candidates",
     "align",
     "cluster",
+    "provenance",
     "write",
 )
 SEEDS = REPO.parent / "shared" / "data" / "seeds"

@@ -218,12 +218,25 @@ def ingest(
 @click.argument("file_b", type=click.Path(path_type=Path, dir_okay=False))
 @_align_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def compare(file_a: Path, file_b: Path, as_json: bool, **options: Any) -> None:
-    """Align two text files and show their shared passages side by side."""
+@click.option(
+    "--semantic",
+    is_flag=True,
+    help="Add a sentence-embedding model to the score of short texts "
+    "(needs pip install 'textreuse[semantic]').",
+)
+def compare(file_a: Path, file_b: Path, as_json: bool, semantic: bool, **options: Any) -> None:
+    """Align two text files and show their shared passages side by side.
+
+    The score blends passage coverage (documents) with a sentence-level similarity
+    (short texts); see the README.
+    """
     text_a, text_b = _read_text(file_a), _read_text(file_b)
     try:
         result = compare_texts(
-            text_a, text_b, **{k: v for k, v in options.items() if v is not None}
+            text_a,
+            text_b,
+            semantic=semantic,
+            **{k: v for k, v in options.items() if v is not None},
         )
     except TextReuseError as error:
         raise click.ClickException(str(error)) from error
@@ -258,6 +271,28 @@ def clean(file: Path, show: bool) -> None:
         print_boilerplate(text, spans)
     else:
         click.echo(remove_spans(text, [(span.start, span.end) for span in spans]), nl=False)
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows in each list."
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def report(out: Path, top: int, as_json: bool) -> None:
+    """Summarise the run in OUT: counts, largest clusters and their sources, copier →
+    source sites, most rewritten copies."""
+    from textreuse.render import print_report
+    from textreuse.report import build_report
+
+    try:
+        summary = build_report(out, top=top)
+    except TextReuseError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
+    else:
+        print_report(summary)
 
 
 @main.group(name="eval")

@@ -25,6 +25,8 @@ class RunConfig:
     """Every option of ``textreuse run``; see the README for what each one does."""
 
     align: AlignParams = field(default_factory=AlignParams)
+    index_ngram: int = 4
+    """Words per indexed n-gram (candidate pairs and near-duplicate grouping)."""
     max_df: int = 100
     """N-grams found in more than this many document groups are not indexed (passim's maxDF)."""
     min_shared: int = 4
@@ -53,7 +55,7 @@ class RunConfig:
     """Seconds one HTML page may take to extract before its worker is stopped."""
 
     def __post_init__(self) -> None:
-        positive = ("max_df", "min_shared", "dup_sample", "group_min", "threads")
+        positive = ("index_ngram", "max_df", "min_shared", "dup_sample", "group_min", "threads")
         for name in (*positive, "max_doc_chars", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:

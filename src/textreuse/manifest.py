@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+
 from textreuse.config import RunConfig
 from textreuse.io.readers import ReadStats, Reject
 
@@ -27,7 +29,11 @@ _PACKAGES = (
     "rapidfuzz",
     "trafilatura",
     "fastwarc",
+    "python-dateutil",
 )
+
+#: Unparseable dates quoted in the manifest, as examples.
+DATE_EXAMPLES = 10
 
 
 def _versions() -> dict[str, str]:
@@ -105,6 +111,36 @@ class Manifest:
         counts["ok"] -= count
         counts["empty"] += count
         counts["empty_all_boilerplate"] = count
+
+    def record_provenance(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Date parsing of the ok documents, and how passages were directed."""
+        rows = con.execute(
+            "SELECT date_status, count(*) FROM records WHERE status = 'ok' GROUP BY date_status"
+        ).fetchall()
+        dates: dict[str, Any] = {"ok": 0, "missing": 0, "unparseable": 0}
+        dates.update({str(status): int(n) for status, n in rows})
+        examples = con.execute(
+            f"""SELECT doc_id, date FROM records
+            WHERE status = 'ok' AND date_status = 'unparseable'
+            ORDER BY doc_id LIMIT {DATE_EXAMPLES}"""
+        ).fetchall()
+        dates["unparseable_examples"] = [{"doc_id": d, "date": v} for d, v in examples]
+        if dates["ok"] == 0:
+            dates["note"] = (
+                "no document has a usable date: passage directions come from "
+                "tie-breaks (containment, support) only"
+            )
+        self.data["dates"] = dates
+        directions = con.execute(
+            """SELECT direction, direction_basis, count(*) FROM passage_direction
+            GROUP BY direction, direction_basis ORDER BY direction, direction_basis"""
+        ).fetchall()
+        by_direction: dict[str, int] = {}
+        by_basis: dict[str, int] = {}
+        for direction, basis, n in directions:
+            by_direction[direction] = by_direction.get(direction, 0) + int(n)
+            by_basis[basis] = by_basis.get(basis, 0) + int(n)
+        self.data["directions"] = {"by_direction": by_direction, "by_basis": by_basis}
 
     def record_output(self, counts: dict[str, int], indexed_docs: int) -> None:
         self.data["output_counts"] = {"documents_ok": indexed_docs, **counts}

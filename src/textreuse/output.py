@@ -20,6 +20,7 @@ from textreuse.schema import (
     DOCUMENTS_SCHEMA,
     DUPLICATES_SCHEMA,
     PASSAGES_SCHEMA,
+    SITES_SCHEMA,
 )
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ OUTPUT_FILES = (
     "passages.parquet",
     "clusters.parquet",
     "duplicates.parquet",
+    "sites.parquet",
     "manifest.json",
     "textreuse.duckdb",
 )
@@ -105,7 +107,7 @@ class OutputFolder:
 _DOCUMENTS_SQL = """
     SELECT r.doc_id, r.text, r.site, r.date, r.title, r.url, r.author, r.status,
            coalesce(b.boilerplate, []::STRUCT("start" INTEGER, "end" INTEGER)[]) AS boilerplate,
-           r.source, r.location
+           r.source, r.location, r.date_utc, r.date_status
     FROM records AS r
     LEFT JOIN (
         SELECT doc_id,
@@ -121,19 +123,35 @@ _PASSAGES_SQL = """
            p.a_end::INTEGER AS a_end, db.doc_id AS doc_b, p.b_start::INTEGER AS b_start,
            p.b_end::INTEGER AS b_end, p.score::DOUBLE AS score, p.matches::INTEGER AS matches,
            p.substitutions::INTEGER AS substitutions, p.insertions::INTEGER AS insertions,
-           p.deletions::INTEGER AS deletions, c.cluster_id
+           p.deletions::INTEGER AS deletions, c.cluster_id,
+           x.direction, x.direction_basis, x.rewrite_rate,
+           CASE WHEN x.direction = 'b_to_a' THEN p.substitutions_ba
+                ELSE p.substitutions_ab END AS substitution_pairs,
+           x.clause_order_changed
     FROM passages_keyed AS p
     JOIN docs AS da ON da.doc_key = p.ka
     JOIN docs AS db ON db.doc_key = p.kb
     JOIN occurrence_clusters AS c ON c.pid = p.pid AND c.side = 0
+    JOIN passage_direction AS x ON x.pid = p.pid
     ORDER BY p.pid
 """
 
 _CLUSTERS_SQL = """
     SELECT DISTINCT c.cluster_id, d.doc_id, c.start_pos::INTEGER AS "start",
-           c.end_pos::INTEGER AS "end"
+           c.end_pos::INTEGER AS "end", sd.doc_id AS source_doc,
+           s.source_confidence::DOUBLE AS source_confidence
     FROM occurrence_clusters AS c JOIN docs AS d ON d.doc_key = c.doc_key
+    JOIN cluster_sources AS s ON s.cluster_id = c.cluster_id
+    JOIN docs AS sd ON sd.doc_key = s.source_key
     ORDER BY c.cluster_id, d.doc_id, "start", "end"
+"""
+
+_SITES_SQL = """
+    SELECT copier_site, source_site, passages::BIGINT AS passages,
+           copier_articles::BIGINT AS copier_articles, copier_share::DOUBLE AS copier_share,
+           median_rewrite_rate::DOUBLE AS median_rewrite_rate
+    FROM site_graph
+    ORDER BY passages DESC, copier_site, source_site
 """
 
 _DUPLICATES_SQL = """
@@ -146,17 +164,12 @@ _DUPLICATES_SQL = """
 def write_outputs(engine: DuckDBEngine, folder: OutputFolder) -> dict[str, int]:
     """Write the Parquet outputs and the DuckDB database; returns output counts."""
     con = engine.con
-    con.execute(
-        """CREATE OR REPLACE TABLE occurrence_clusters AS
-        SELECT o.pid, o.side, o.doc_key, o.start_pos, o.end_pos,
-               (dense_rank() OVER (ORDER BY l.label) - 1)::BIGINT AS cluster_id
-        FROM occurrence_spans AS o JOIN passage_components AS l ON l.node = o.node"""
-    )
     queries = {
         "documents.parquet": (_DOCUMENTS_SQL, DOCUMENTS_SCHEMA),
         "passages.parquet": (_PASSAGES_SQL, PASSAGES_SCHEMA),
         "clusters.parquet": (_CLUSTERS_SQL, CLUSTERS_SCHEMA),
         "duplicates.parquet": (_DUPLICATES_SQL, DUPLICATES_SCHEMA),
+        "sites.parquet": (_SITES_SQL, SITES_SCHEMA),
     }
     for name, (query, schema) in queries.items():
         partial = folder.file(name + ".partial")
@@ -182,13 +195,18 @@ def _output_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def _write_database(folder: OutputFolder) -> None:
-    """``textreuse.duckdb``: one table per Parquet output, ready for SQL."""
+    """``textreuse.duckdb``: one table per Parquet output, ready for SQL, and the
+    ``site_graph`` view (the ``sites`` table, largest edges first)."""
     partial = folder.file("textreuse.duckdb.partial")
     con = duckdb.connect(str(partial))
     try:
-        for name in ("documents", "passages", "clusters", "duplicates"):
+        for name in ("documents", "passages", "clusters", "duplicates", "sites"):
             source = folder.file(f"{name}.parquet")
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{source}')")
+        con.execute(
+            "CREATE VIEW site_graph AS SELECT * FROM sites "
+            "ORDER BY passages DESC, copier_site, source_site"
+        )
         rejects = folder.file("rejects.jsonl")
         if rejects.stat().st_size > 0:
             con.execute(f"CREATE TABLE rejects AS SELECT * FROM read_json_auto('{rejects}')")

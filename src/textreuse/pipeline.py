@@ -14,7 +14,8 @@ Stages (each timed, with peak memory, in the manifest):
    containment), postings to candidate pairs;
 6. align — align every candidate pair (in worker processes), never into boilerplate;
 7. cluster — passages to reuse clusters and near-duplicate groups;
-8. write — the output files, atomically.
+8. provenance — the direction of every passage, each cluster's source, the site graph;
+9. write — the output files, atomically.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from textreuse.engine.plan import (
     CLUSTER_STEPS,
     DUPLICATE_EDGES,
     PRE_ALIGN_STEPS,
+    PROVENANCE_STEPS,
 )
 from textreuse.manifest import Manifest, peak_rss_mb
 from textreuse.output import OutputFolder, write_outputs
@@ -47,6 +49,13 @@ from textreuse.stages.ingest import LINE_HASHES_FILE, PATTERN_SPANS_FILE, ingest
 
 #: Characters two occurrences in one document may overlap and still be separate spans.
 OVERLAP_SLACK = 40
+#: Direction by containment: the shares of the two documents covered by the pair's
+#: passages must differ by at least this much.
+MIN_CONTAINMENT = 0.2
+#: Direction by support: one occurrence's support must be at least this many times the other's.
+MIN_SUPPORT_RATIO = 1.1
+#: Weight of a passage directed by a tie-break (not by dates) in a cluster's source confidence.
+TIEBREAK_WEIGHT = 0.5
 
 
 def run(
@@ -113,7 +122,7 @@ def _run_stages(
                 SELECT (row_number() OVER (ORDER BY r.doc_id) - 1)::INTEGER AS doc_key,
                        r.doc_id, r.text_hash, r.content_start, r.content_end,
                        r.content_end - r.content_start - coalesce(b.bp_chars, 0) AS n_content,
-                       coalesce(b.bp_spans, 0) AS bp_spans
+                       coalesce(b.bp_spans, 0) AS bp_spans, r.date_utc, r.site_key
                 FROM records AS r LEFT JOIN doc_boilerplate AS b ON b.doc_id = r.doc_id
                 WHERE r.status = 'ok'"""
             )
@@ -150,6 +159,17 @@ def _run_stages(
         with manifest.stage("cluster"):
             reporter.stage("clustering")
             _cluster(engine, config)
+
+        with manifest.stage("provenance"):
+            reporter.stage("finding sources")
+            for step in PROVENANCE_STEPS:
+                engine.run(
+                    step,
+                    min_containment=MIN_CONTAINMENT,
+                    min_support_ratio=MIN_SUPPORT_RATIO,
+                    tiebreak_weight=TIEBREAK_WEIGHT,
+                )
+            manifest.record_provenance(engine.con)
 
         with manifest.stage("write"):
             reporter.stage("writing output")
@@ -215,7 +235,7 @@ def _fingerprint(
            LEFT JOIN doc_span_lists AS s ON s.doc_id = d.doc_id""",
         batch_size=512,
     )
-    job = functools.partial(fingerprint_batch, config.align.ngram)
+    job = functools.partial(fingerprint_batch, config.index_ngram)
     with (
         pq.ParquetWriter(work / "postings.parquet", POSTINGS_SCHEMA) as postings,
         pq.ParquetWriter(work / "words.parquet", WORDS_SCHEMA) as word_counts,
@@ -297,11 +317,15 @@ def _cluster(engine: DuckDBEngine, config: RunConfig) -> None:
         SELECT row_number() OVER (ORDER BY ka, kb, a_start, b_start, a_end, b_end) - 1 AS pid, *
         FROM (
             SELECT ka, kb, a_start, a_end, b_start, b_end, score,
-                   matches, substitutions, insertions, deletions
+                   matches, substitutions, insertions, deletions,
+                   rewrite_rate_ab, rewrite_rate_ba, reordered_ab, reordered_ba,
+                   substitutions_ab, substitutions_ba
             FROM aligned
             UNION ALL
             SELECT x.ka, x.kb, da.content_start, da.content_end, db.content_start, db.content_end,
-                   1.0, da.n_words, 0, 0, 0
+                   1.0, da.n_words, 0, 0, 0, 0.0, 0.0, false, false,
+                   []::STRUCT(source VARCHAR, copy VARCHAR)[],
+                   []::STRUCT(source VARCHAR, copy VARCHAR)[]
             FROM exact_passages AS x
             JOIN docs AS da ON da.doc_key = x.ka JOIN docs AS db ON db.doc_key = x.kb
         ) AS p"""

@@ -126,6 +126,40 @@ def _print_top_passages(console: Console, out: Path, limit: int = 8) -> None:
     console.print(table)
 
 
+def print_report(report: dict[str, Any]) -> None:
+    """The summary of :func:`textreuse.report.build_report` as tables."""
+    console = Console()
+    counts = report["counts"]
+    docs = counts.get("documents", {})
+    dates = report.get("dates", {})
+    console.print(
+        f"[bold]{report['out']}[/bold]: {docs.get('ok', 0)} documents ok "
+        f"(dates: {dates.get('ok', 0)} ok, {dates.get('missing', 0)} missing, "
+        f"{dates.get('unparseable', 0)} unparseable); {counts.get('passages', 0)} passages in "
+        f"{counts.get('clusters', 0)} clusters"
+    )
+    by_direction = counts.get("passages_by_direction", {})
+    console.print("directions: " + ", ".join(f"{k} {v}" for k, v in sorted(by_direction.items())))
+    if dates.get("note"):
+        console.print(f"[yellow]{dates['note']}[/yellow]")
+    sections = (
+        ("largest clusters", "top_clusters"),
+        ("copier → source sites", "top_site_pairs"),
+        ("most rewritten copies", "most_rewritten"),
+    )
+    for title, key in sections:
+        rows = report.get(key, [])
+        if not rows:
+            console.print(f"[dim]{title}: none[/dim]")
+            continue
+        table = Table(title=title, expand=True)
+        for name in rows[0]:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*("; ".join(v) if isinstance(v, list) else str(v) for v in row.values()))
+        console.print(table)
+
+
 def print_boilerplate(text: str, spans: Sequence[Span]) -> None:
     """The whole text with each boilerplate span dimmed and struck through, after its reason."""
     out = Text()

@@ -13,6 +13,16 @@ STATUS_REJECTED = "rejected"
 
 SPAN = pa.struct([pa.field("start", pa.int32()), pa.field("end", pa.int32())])
 
+#: A substituted phrase: the source's words and the copy's words that replace them.
+SUBSTITUTION_PAIR = pa.struct([pa.field("source", pa.string()), pa.field("copy", pa.string())])
+
+#: Values of ``passages.direction`` and ``passages.direction_basis`` (see the README).
+DIRECTIONS: tuple[str, ...] = ("a_to_b", "b_to_a", "unknown")
+DIRECTION_BASES: tuple[str, ...] = ("date", "containment", "support", "none")
+
+#: Values of ``documents.date_status``.
+DATE_STATUSES: tuple[str, ...] = ("ok", "missing", "unparseable")
+
 #: One input record after reading. ``source``/``location`` say where it came from.
 RECORD_SCHEMA = pa.schema(
     [
@@ -34,6 +44,8 @@ DOCUMENTS_SCHEMA = pa.schema(
         pa.field("boilerplate", pa.list_(SPAN)),
         pa.field("source", pa.string(), nullable=False),
         pa.field("location", pa.string(), nullable=False),
+        pa.field("date_utc", pa.timestamp("us", tz="UTC")),
+        pa.field("date_status", pa.string(), nullable=False),
     ]
 )
 
@@ -52,6 +64,11 @@ PASSAGES_SCHEMA = pa.schema(
         pa.field("insertions", pa.int32(), nullable=False),
         pa.field("deletions", pa.int32(), nullable=False),
         pa.field("cluster_id", pa.int64(), nullable=False),
+        pa.field("direction", pa.string(), nullable=False),
+        pa.field("direction_basis", pa.string(), nullable=False),
+        pa.field("rewrite_rate", pa.float64(), nullable=False),
+        pa.field("substitution_pairs", pa.list_(SUBSTITUTION_PAIR), nullable=False),
+        pa.field("clause_order_changed", pa.bool_(), nullable=False),
     ]
 )
 
@@ -61,6 +78,20 @@ CLUSTERS_SCHEMA = pa.schema(
         pa.field("doc_id", pa.string(), nullable=False),
         pa.field("start", pa.int32(), nullable=False),
         pa.field("end", pa.int32(), nullable=False),
+        pa.field("source_doc", pa.string(), nullable=False),
+        pa.field("source_confidence", pa.float64(), nullable=False),
+    ]
+)
+
+#: The site graph: one row per (copier site, source site) of directed passages.
+SITES_SCHEMA = pa.schema(
+    [
+        pa.field("copier_site", pa.string(), nullable=False),
+        pa.field("source_site", pa.string(), nullable=False),
+        pa.field("passages", pa.int64(), nullable=False),
+        pa.field("copier_articles", pa.int64(), nullable=False),
+        pa.field("copier_share", pa.float64(), nullable=False),
+        pa.field("median_rewrite_rate", pa.float64(), nullable=False),
     ]
 )
 

@@ -60,7 +60,8 @@ def test_identical_texts_score_one() -> None:
 
 def test_unrelated_texts_score_zero() -> None:
     result = textreuse.compare(STORY, OTHER_A + " " + OTHER_B)
-    assert result.score == 0.0
+    assert result.passage_score == 0.0
+    assert result.score < 0.2  # only function words ("the", "of") are shared
     assert result.passages == ()
     assert result.words_a == _n(STORY)
     assert result.words_b == _n(OTHER_A) + _n(OTHER_B)
@@ -68,7 +69,8 @@ def test_unrelated_texts_score_zero() -> None:
 
 def test_empty_texts() -> None:
     result = textreuse.compare("", "")
-    assert (result.score, result.passages, result.words_a, result.words_b) == (0.0, (), 0, 0)
+    # identical (empty) texts score 1; a text against nothing scores 0
+    assert (result.score, result.passages, result.words_a, result.words_b) == (1.0, (), 0, 0)
     assert textreuse.compare(STORY, "").score == 0.0
 
 
@@ -80,7 +82,7 @@ def test_partial_reuse_score() -> None:
     p = result.passages[0]
     assert a[p.a_start : p.a_end] == b[p.b_start : p.b_end] == QUOTE
     expected = 2 * _n(QUOTE) / (_n(a) + _n(b))
-    assert result.score == pytest.approx(expected, abs=1e-6)
+    assert result.passage_score == pytest.approx(expected, abs=1e-6)
     assert 0.0 < result.score < 1.0
     assert result.passages == tuple(align(a, b))
 
@@ -92,7 +94,7 @@ def test_score_counts_all_passages() -> None:
     assert len(result.passages) == 2
     matched = sum(p.matches for p in result.passages)
     assert matched == _n(QUOTE) + _n(STORY)
-    assert result.score == pytest.approx(2 * matched / (_n(a) + _n(b)), abs=1e-6)
+    assert result.passage_score == pytest.approx(2 * matched / (_n(a) + _n(b)), abs=1e-6)
 
 
 def test_to_dict_round_trips() -> None:
@@ -100,7 +102,15 @@ def test_to_dict_round_trips() -> None:
     b = QUOTE.replace("six hours", "seven hours") + " " + OTHER_B
     result = textreuse.compare(a, b)
     data = result.to_dict()
-    assert set(data) == {"score", "words_a", "words_b", "passages"}
+    assert set(data) == {
+        "score",
+        "passage_score",
+        "lexical",
+        "semantic",
+        "words_a",
+        "words_b",
+        "passages",
+    }
     decoded = json.loads(json.dumps(data))
     assert decoded["score"] == result.score
     assert (decoded["words_a"], decoded["words_b"]) == (result.words_a, result.words_b)
@@ -122,6 +132,9 @@ def test_to_dict_round_trips() -> None:
             )
             for p, r in zip(decoded["passages"], result.rewrites, strict=True)
         ),
+        passage_score=decoded["passage_score"],
+        lexical=decoded["lexical"],
+        semantic=decoded["semantic"],
     )
     assert rebuilt == result
     passage = decoded["passages"][0]
@@ -205,6 +218,6 @@ def test_score_in_unit_interval(left: list[str], right: list[str], shared: list[
     matched = sum(p.matches for p in result.passages)
     assert matched <= min(result.words_a, result.words_b)
     if result.words_a + result.words_b:
-        assert result.score == pytest.approx(
+        assert result.passage_score == pytest.approx(
             2 * matched / (result.words_a + result.words_b), abs=1e-6
         )

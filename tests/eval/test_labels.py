@@ -115,6 +115,8 @@ def write_run(out: Path, texts: dict[str, str], passages: list[tuple]) -> Path:
         "boilerplate": [[] for _ in range(n)],
         "source": ["test"] * n,
         "location": [f"line {i}" for i in range(n)],
+        "date_utc": [None] * n,
+        "date_status": ["missing"] * n,
     }
     pq.write_table(pa.Table.from_pydict(docs, schema=DOCUMENTS_SCHEMA), out / "documents.parquet")
     m = len(passages)
@@ -130,6 +132,11 @@ def write_run(out: Path, texts: dict[str, str], passages: list[tuple]) -> Path:
         "score": [1.0] * m,
         **{c: [0] * m for c in ("matches", "substitutions", "insertions", "deletions")},
         "cluster_id": [0] * m,
+        "direction": ["unknown"] * m,
+        "direction_basis": ["none"] * m,
+        "rewrite_rate": [0.0] * m,
+        "substitution_pairs": [[] for _ in range(m)],
+        "clause_order_changed": [False] * m,
     }
     pq.write_table(pa.Table.from_pydict(rows, schema=PASSAGES_SCHEMA), out / "passages.parquet")
     return out

@@ -46,6 +46,11 @@ def passages_table(rows: list[tuple[str, int, int, str, int, int]]) -> pa.Table:
         "insertions": [0] * n,
         "deletions": [0] * n,
         "cluster_id": [0] * n,
+        "direction": ["unknown"] * n,
+        "direction_basis": ["none"] * n,
+        "rewrite_rate": [0.0] * n,
+        "substitution_pairs": [[] for _ in range(n)],
+        "clause_order_changed": [False] * n,
     }
     return pa.Table.from_pydict(data, schema=PASSAGES_SCHEMA)
 

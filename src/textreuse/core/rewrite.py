@@ -45,12 +45,18 @@ def rewrite_profile(source: str, copy: str) -> RewriteProfile:
     side too, like "director" in "director of the CIA" / "the CIA director")
     are left out of the substituted phrases.
     """
-    source_tokens = tokenize(source)
-    copy_tokens = tokenize(copy)
-    source_words, copy_words = source_tokens.words, copy_tokens.words
+    return rewrite_profiles(source, copy)[0]
+
+
+def rewrite_profiles(a: str, b: str) -> tuple[RewriteProfile, RewriteProfile]:
+    """Both orientations from one word alignment: ``b`` as a rewrite of ``a``,
+    and ``a`` as a rewrite of ``b`` (the same substitutions, each pair swapped)."""
+    a_tokens = tokenize(a)
+    b_tokens = tokenize(b)
+    a_words, b_words = a_tokens.words, b_tokens.words
     matched = 0
     gaps: list[tuple[list[int], list[int]]] = []
-    for tag, a0, a1, b0, b1 in word_opcodes(source_words, copy_words):
+    for tag, a0, a1, b0, b1 in word_opcodes(a_words, b_words):
         if tag == "equal":
             matched += a1 - a0
             gaps.append(([], []))
@@ -59,28 +65,38 @@ def rewrite_profile(source: str, copy: str) -> RewriteProfile:
                 gaps.append(([], []))
             gaps[-1][0].extend(range(a0, a1))
             gaps[-1][1].extend(range(b0, b1))
-    unmatched_source = Counter(source_words[i] for gap in gaps for i in gap[0])
-    unmatched_copy = Counter(copy_words[j] for gap in gaps for j in gap[1])
+    unmatched_a = Counter(a_words[i] for gap in gaps for i in gap[0])
+    unmatched_b = Counter(b_words[j] for gap in gaps for j in gap[1])
     substitutions: list[tuple[str, str]] = []
-    for source_gap, copy_gap in gaps:
-        if not source_gap or not copy_gap:
+    for a_gap, b_gap in gaps:
+        if not a_gap or not b_gap:
             continue
-        kept_source = [i for i in source_gap if not unmatched_copy[source_words[i]]]
-        kept_copy = [j for j in copy_gap if not unmatched_source[copy_words[j]]]
-        if kept_source and kept_copy:
+        kept_a = [i for i in a_gap if not unmatched_b[a_words[i]]]
+        kept_b = [j for j in b_gap if not unmatched_a[b_words[j]]]
+        if kept_a and kept_b:
             substitutions.append(
                 (
-                    _phrase(source, source_tokens.starts, source_tokens.ends, kept_source),
-                    _phrase(copy, copy_tokens.starts, copy_tokens.ends, kept_copy),
+                    _phrase(a, a_tokens.starts, a_tokens.ends, kept_a),
+                    _phrase(b, b_tokens.starts, b_tokens.ends, kept_b),
                 )
             )
-    shared = sum((Counter(source_words) & Counter(copy_words)).values())
+    shared = sum((Counter(a_words) & Counter(b_words)).values())
     moved = shared - matched
-    rate = 1.0 - matched / len(copy_words) if copy_words else 0.0
-    reordered = moved >= MIN_MOVED_WORDS and moved >= MIN_MOVED_SHARE * max(len(copy_words), 1)
+    swapped = tuple((new, old) for old, new in substitutions)
+    return (
+        _profile(matched, len(b_words), moved, tuple(substitutions)),
+        _profile(matched, len(a_words), moved, swapped),
+    )
+
+
+def _profile(
+    matched: int, copy_words: int, moved: int, substitutions: tuple[tuple[str, str], ...]
+) -> RewriteProfile:
+    rate = 1.0 - matched / copy_words if copy_words else 0.0
+    reordered = moved >= MIN_MOVED_WORDS and moved >= MIN_MOVED_SHARE * max(copy_words, 1)
     return RewriteProfile(
         rewrite_rate=round(rate, 6),
-        substitutions=tuple(substitutions),
+        substitutions=substitutions,
         reordered=reordered,
         moved_words=moved,
     )

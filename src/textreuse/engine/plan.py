@@ -13,12 +13,13 @@ Tables the Python stages provide:
 - ``pattern_spans(doc_id, start_pos, end_pos)`` and ``line_hashes(doc_id,
   start_pos, end_pos, h)``: boilerplate found by patterns, and the normalised
   hash of every line of documents with a site (:mod:`textreuse.boilerplate`);
-- ``docs(doc_key, text_hash, n_content, bp_spans, n_words)``: ok documents;
+- ``docs(doc_key, text_hash, n_content, bp_spans, n_words, date_utc, site_key)``: ok documents;
   ``doc_key`` is the rank of ``doc_id``, so every tie-break below is
   independent of input order; ``n_content`` counts the characters of the
   content outside boilerplate, ``bp_spans`` the boilerplate spans.
 - ``postings(h, doc_key)``: distinct seed n-gram hashes per indexed document.
-- ``aligned(...)``: passages from the aligner (see :data:`PASSAGE_EDGES`).
+- ``aligned(...)``: passages from the aligner (see :data:`PASSAGE_EDGES`), with
+  their rewrite profiles in both orientations (``rewrite_rate_ab``, ``_ba``, ...).
 """
 
 from __future__ import annotations
@@ -159,16 +160,21 @@ NEAR_EDGES = Step(
 GROUPS = Step(
     "groups",
     """
+    WITH g AS (
+        SELECT e.doc_key, e.erep, coalesce(n.label, e.erep) AS label
+        FROM exact_groups AS e
+        LEFT JOIN near_components AS n ON n.node = e.erep
+    ),
+    sizes AS (
+        SELECT label, count(DISTINCT erep) AS size FROM g GROUP BY label
+    )
     SELECT g.doc_key, g.erep, g.label,
            first_value(g.erep) OVER (
                PARTITION BY g.label ORDER BY coalesce(c.centrality, 0) DESC, d.n_words DESC, g.erep
                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS grp,
-           count(DISTINCT g.erep) OVER (PARTITION BY g.label) AS size
-    FROM (
-        SELECT e.doc_key, e.erep, coalesce(n.label, e.erep) AS label
-        FROM exact_groups AS e
-        LEFT JOIN near_components AS n ON n.node = e.erep
-    ) AS g
+           s.size
+    FROM g
+    JOIN sizes AS s ON s.label = g.label
     JOIN docs AS d ON d.doc_key = g.erep
     LEFT JOIN (
         SELECT node, sum(n_shared) AS centrality FROM (
@@ -281,9 +287,9 @@ OCCURRENCE_SPANS = Step(
     "occurrence_spans",
     """
     SELECT pid, side, doc_key, start_pos, end_pos,
-           doc_key::BIGINT * 1048576 + sum(new_span) OVER (
+           CAST(doc_key AS BIGINT) * 1048576 + CAST(sum(new_span) OVER (
                PARTITION BY doc_key ORDER BY start_pos, end_pos, pid, side
-               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS node
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS node
     FROM (
         SELECT *, CASE WHEN prev_end IS NULL OR start_pos >= prev_end - {overlap_slack}
                        THEN 1 ELSE 0 END AS new_span
@@ -338,6 +344,175 @@ COMPONENTS_STEP = """
     LEFT JOIN {labels} AS j ON j.node = s.label
 """
 
+#: Each passage occurrence with its reuse cluster (numbered from 0 by label).
+OCCURRENCE_CLUSTERS = Step(
+    "occurrence_clusters",
+    """
+    SELECT o.pid, o.side, o.doc_key, o.start_pos, o.end_pos,
+           CAST(dense_rank() OVER (ORDER BY l.label) - 1 AS BIGINT) AS cluster_id
+    FROM occurrence_spans AS o JOIN passage_components AS l ON l.node = o.node
+    """,
+)
+
+#: Direction of every passage: which document is the source, and on what basis.
+#:
+#: 1. ``date``: both documents have dates and they differ; the earlier is the source.
+#: 2. ``support``: otherwise, the occurrence that more documents reuse is the
+#:    source. An occurrence's support is the summed score of all passages
+#:    touching it (its weighted degree in the reuse graph): the original is what
+#:    every copy was made from, so it agrees with each copy better than the
+#:    copies, each rewritten its own way, agree with each other. It counts when
+#:    one side's support is at least ``{min_support_ratio}`` times the other's.
+#: 3. ``containment``: otherwise, the document more of whose text the pair's
+#:    passages cover (as a share of its content) is the copy, when the shares
+#:    differ by at least ``{min_containment}`` (a copy usually holds a part of
+#:    its source, and little else).
+#: 4. ``none``: ``unknown``.
+#:
+#: Support comes before containment because it was right far more often on the
+#: scale corpora (docs/benchmarks.md, "Provenance"), where copies add text.
+PASSAGE_DIRECTION = Step(
+    "passage_direction",
+    """
+    WITH pair_cover AS (
+        SELECT ka, kb, sum(a_end - a_start) AS a_cover, sum(b_end - b_start) AS b_cover
+        FROM passages_keyed GROUP BY ka, kb
+    ),
+    node_support AS (
+        SELECT o.node, sum(p.score) AS support
+        FROM occurrence_spans AS o JOIN passages_keyed AS p ON p.pid = o.pid
+        GROUP BY o.node
+    ),
+    facts AS (
+        SELECT p.pid, p.ka, p.kb, da.date_utc AS date_a, db.date_utc AS date_b,
+               c.a_cover / greatest(da.n_content, 1) AS share_a,
+               c.b_cover / greatest(db.n_content, 1) AS share_b,
+               sa.support AS support_a, sb.support AS support_b
+        FROM passages_keyed AS p
+        JOIN docs AS da ON da.doc_key = p.ka
+        JOIN docs AS db ON db.doc_key = p.kb
+        JOIN pair_cover AS c ON c.ka = p.ka AND c.kb = p.kb
+        JOIN occurrence_spans AS oa ON oa.pid = p.pid AND oa.side = 0
+        JOIN node_support AS sa ON sa.node = oa.node
+        JOIN occurrence_spans AS ob ON ob.pid = p.pid AND ob.side = 1
+        JOIN node_support AS sb ON sb.node = ob.node
+    ),
+    decided AS (
+        SELECT pid, ka, kb,
+               CASE WHEN date_a < date_b THEN 'a_to_b'
+                    WHEN date_b < date_a THEN 'b_to_a'
+                    WHEN support_a >= {min_support_ratio} * support_b THEN 'a_to_b'
+                    WHEN support_b >= {min_support_ratio} * support_a THEN 'b_to_a'
+                    WHEN share_b - share_a >= {min_containment} THEN 'a_to_b'
+                    WHEN share_a - share_b >= {min_containment} THEN 'b_to_a'
+                    ELSE 'unknown' END AS direction,
+               CASE WHEN date_a < date_b OR date_b < date_a THEN 'date'
+                    WHEN support_a >= {min_support_ratio} * support_b
+                      OR support_b >= {min_support_ratio} * support_a THEN 'support'
+                    WHEN abs(share_a - share_b) >= {min_containment} THEN 'containment'
+                    ELSE 'none' END AS direction_basis
+        FROM facts
+    )
+    SELECT d.pid, d.ka, d.kb, d.direction, d.direction_basis,
+           CASE d.direction WHEN 'a_to_b' THEN d.ka WHEN 'b_to_a' THEN d.kb END AS source_key,
+           CASE d.direction WHEN 'a_to_b' THEN d.kb WHEN 'b_to_a' THEN d.ka END AS copy_key,
+           CASE WHEN d.direction = 'b_to_a' THEN p.rewrite_rate_ba
+                ELSE p.rewrite_rate_ab END AS rewrite_rate,
+           CASE WHEN d.direction = 'b_to_a' THEN p.reordered_ba
+                ELSE p.reordered_ab END AS clause_order_changed
+    FROM decided AS d JOIN passages_keyed AS p ON p.pid = d.pid
+    """,
+)
+
+#: The source of every reuse cluster: its earliest dated document; among
+#: documents with the same (or no) date, the one most often the source of the
+#: cluster's directed passages (sources minus copies), then the smallest key.
+#: ``source_confidence`` is the share of the cluster's passages touching that
+#: document that name it as the source, each counted 1 when decided by date and
+#: ``{tiebreak_weight}`` when by a tie-break (containment, support); passages of
+#: unknown direction, or naming it the copy, count 0.
+CLUSTER_SOURCES = Step(
+    "cluster_sources",
+    """
+    WITH directed AS (
+        SELECT c.cluster_id, d.pid, d.ka, d.kb, d.source_key, d.copy_key, d.direction_basis
+        FROM passage_direction AS d
+        JOIN occurrence_clusters AS c ON c.pid = d.pid AND c.side = 0
+    ),
+    votes AS (
+        SELECT cluster_id, doc_key, sum(vote) AS net FROM (
+            SELECT cluster_id, source_key AS doc_key, 1 AS vote
+            FROM directed WHERE source_key IS NOT NULL
+            UNION ALL
+            SELECT cluster_id, copy_key AS doc_key, -1 AS vote
+            FROM directed WHERE copy_key IS NOT NULL
+        ) AS v GROUP BY cluster_id, doc_key
+    ),
+    members AS (
+        SELECT DISTINCT cluster_id, doc_key FROM occurrence_clusters
+    ),
+    ranked AS (
+        SELECT m.cluster_id, m.doc_key,
+               row_number() OVER (
+                   PARTITION BY m.cluster_id
+                   ORDER BY d.date_utc ASC NULLS LAST, coalesce(v.net, 0) DESC, m.doc_key
+               ) AS rank_no
+        FROM members AS m
+        JOIN docs AS d ON d.doc_key = m.doc_key
+        LEFT JOIN votes AS v ON v.cluster_id = m.cluster_id AND v.doc_key = m.doc_key
+    ),
+    touching AS (
+        SELECT r.cluster_id, r.doc_key,
+               CASE WHEN x.source_key = r.doc_key AND x.direction_basis = 'date' THEN 1.0
+                    WHEN x.source_key = r.doc_key THEN {tiebreak_weight}
+                    ELSE 0.0 END AS credit
+        FROM ranked AS r JOIN directed AS x ON x.cluster_id = r.cluster_id AND x.ka = r.doc_key
+        WHERE r.rank_no = 1
+        UNION ALL
+        SELECT r.cluster_id, r.doc_key,
+               CASE WHEN x.source_key = r.doc_key AND x.direction_basis = 'date' THEN 1.0
+                    WHEN x.source_key = r.doc_key THEN {tiebreak_weight}
+                    ELSE 0.0 END AS credit
+        FROM ranked AS r JOIN directed AS x ON x.cluster_id = r.cluster_id AND x.kb = r.doc_key
+        WHERE r.rank_no = 1
+    )
+    SELECT cluster_id, doc_key AS source_key, avg(CAST(credit AS DOUBLE)) AS source_confidence
+    FROM touching GROUP BY cluster_id, doc_key
+    """,
+)
+
+#: The site graph: for every (copier site, source site), the directed passages
+#: between their documents, the copier's articles involved, their share of all
+#: the copier's articles, and the median rewrite rate. Passages of unknown
+#: direction and documents without a site are left out.
+SITE_GRAPH = Step(
+    "site_graph",
+    """
+    WITH directed AS (
+        SELECT dc.site_key AS copier_site, ds.site_key AS source_site,
+               d.copy_key, d.rewrite_rate
+        FROM passage_direction AS d
+        JOIN docs AS ds ON ds.doc_key = d.source_key
+        JOIN docs AS dc ON dc.doc_key = d.copy_key
+        WHERE d.direction <> 'unknown'
+          AND ds.site_key IS NOT NULL AND dc.site_key IS NOT NULL
+    ),
+    site_articles AS (
+        SELECT site_key, count(*) AS n_articles FROM docs
+        WHERE site_key IS NOT NULL GROUP BY site_key
+    )
+    SELECT g.copier_site, g.source_site, g.passages, g.copier_articles,
+           g.copier_articles / s.n_articles AS copier_share, g.median_rewrite_rate
+    FROM (
+        SELECT copier_site, source_site, count(*) AS passages,
+               count(DISTINCT copy_key) AS copier_articles,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY rewrite_rate) AS median_rewrite_rate
+        FROM directed GROUP BY copier_site, source_site
+    ) AS g
+    JOIN site_articles AS s ON s.site_key = g.copier_site
+    """,
+)
+
 BOILERPLATE_STEPS: tuple[Step, ...] = (REPEATED_LINES, BOILERPLATE_SPANS, DOC_BOILERPLATE)
 """Steps from pattern spans and line hashes to each document's boilerplate."""
 
@@ -356,3 +531,11 @@ CANDIDATE_STEPS: tuple[Step, ...] = (
 
 CLUSTER_STEPS: tuple[Step, ...] = (OCCURRENCE_SPANS, PASSAGE_EDGES)
 """Steps from passages to reuse-graph edges."""
+
+PROVENANCE_STEPS: tuple[Step, ...] = (
+    OCCURRENCE_CLUSTERS,
+    PASSAGE_DIRECTION,
+    CLUSTER_SOURCES,
+    SITE_GRAPH,
+)
+"""Steps from clusters to passage direction, cluster sources and the site graph."""

@@ -7,6 +7,19 @@ from collections import OrderedDict
 import pyarrow as pa
 
 from textreuse.core.align import AlignParams, PreparedText, align_prepared
+from textreuse.core.rewrite import rewrite_profiles
+from textreuse.schema import SUBSTITUTION_PAIR
+
+#: Rewrite profile columns, in both orientations: ``_ab`` reads b as a rewrite
+#: of a (a the source), ``_ba`` the reverse; the direction picks one later.
+REWRITE_FIELDS = (
+    pa.field("rewrite_rate_ab", pa.float64()),
+    pa.field("rewrite_rate_ba", pa.float64()),
+    pa.field("reordered_ab", pa.bool_()),
+    pa.field("reordered_ba", pa.bool_()),
+    pa.field("substitutions_ab", pa.list_(SUBSTITUTION_PAIR)),
+    pa.field("substitutions_ba", pa.list_(SUBSTITUTION_PAIR)),
+)
 
 ALIGNED_SCHEMA = pa.schema(
     [
@@ -21,10 +34,11 @@ ALIGNED_SCHEMA = pa.schema(
         pa.field("substitutions", pa.int32()),
         pa.field("insertions", pa.int32()),
         pa.field("deletions", pa.int32()),
+        *REWRITE_FIELDS,
     ]
 )
 
-_FIELDS = [f.name for f in ALIGNED_SCHEMA][2:]
+_FIELDS = [f.name for f in ALIGNED_SCHEMA][2 : -len(REWRITE_FIELDS)]
 
 
 #: Prepared texts kept per worker process between batches, keyed by document.
@@ -63,13 +77,14 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
     Optional list columns ``starts_a``/``ends_a`` and ``starts_b``/``ends_b``
     hold each text's boilerplate spans (merged); no passage touches them.
     Prepared texts are cached per worker process, so a document paired with
-    many others is tokenised once.
+    many others is tokenised once. Each passage also gets its rewrite profile
+    (:func:`~textreuse.core.rewrite.rewrite_profiles`) in both orientations.
     """
 
     def prepared(key: int, text: str, spans: tuple[tuple[int, int], ...]) -> PreparedText:
         return _prepared(params, key, text, spans)
 
-    columns: dict[str, list[int | float]] = {name: [] for name in ALIGNED_SCHEMA.names}
+    columns: dict[str, list[object]] = {name: [] for name in ALIGNED_SCHEMA.names}
     rows = zip(
         batch.column("ka").to_pylist(),
         batch.column("text_a").to_pylist(),
@@ -86,6 +101,15 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
             columns["kb"].append(kb)
             for name in _FIELDS:
                 columns[name].append(getattr(passage, name))
+            forward, backward = rewrite_profiles(
+                text_a[passage.a_start : passage.a_end], text_b[passage.b_start : passage.b_end]
+            )
+            columns["rewrite_rate_ab"].append(forward.rewrite_rate)
+            columns["rewrite_rate_ba"].append(backward.rewrite_rate)
+            columns["reordered_ab"].append(forward.reordered)
+            columns["reordered_ba"].append(backward.reordered)
+            columns["substitutions_ab"].append(_pairs(forward.substitutions))
+            columns["substitutions_ba"].append(_pairs(backward.substitutions))
     return pa.record_batch(
         [
             pa.array(columns[name], type=ALIGNED_SCHEMA.field(name).type)
@@ -93,3 +117,7 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
         ],
         schema=ALIGNED_SCHEMA,
     )
+
+
+def _pairs(substitutions: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"source": old, "copy": new} for old, new in substitutions]

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from textreuse.boilerplate.repeated import site_key
+from textreuse.core.dates import parse_date
 from textreuse.core.fingerprint import text_hash
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import RECORD_SCHEMA, STATUS_OK
@@ -24,6 +25,8 @@ INGESTED_SCHEMA = (
     .append(pa.field("content_start", pa.int32()))
     .append(pa.field("content_end", pa.int32()))
     .append(pa.field("site_key", pa.string()))
+    .append(pa.field("date_utc", pa.timestamp("us", tz="UTC")))
+    .append(pa.field("date_status", pa.string()))
 )
 
 #: Beside the records file: pattern spans and line hashes (see stages/boilerplate.py).
@@ -39,7 +42,8 @@ class IngestResult:
 
 
 def annotate(batch: pa.RecordBatch, texts: list[str | None] | None = None) -> pa.RecordBatch:
-    """Add the exact-duplicate hash, the non-space extent and the site of ok rows.
+    """Add the exact-duplicate hash, the non-space extent and the site of ok rows,
+    and every row's date as a UTC instant with its status (:mod:`textreuse.core.dates`).
 
     ``texts``: the batch's ``text`` column as Python strings, when already at hand.
     """
@@ -54,6 +58,7 @@ def annotate(batch: pa.RecordBatch, texts: list[str | None] | None = None) -> pa
         batch.column("url").to_pylist(),
         strict=True,
     )
+    dates = [parse_date(value) for value in batch.column("date").to_pylist()]
     for text, status, site, url in rows:
         if status != STATUS_OK or text is None:
             hashes.append(None)
@@ -72,6 +77,8 @@ def annotate(batch: pa.RecordBatch, texts: list[str | None] | None = None) -> pa
             pa.array(starts, pa.int32()),
             pa.array(ends, pa.int32()),
             pa.array(sites, pa.string()),
+            pa.array([d.epoch_us for d in dates], pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+            pa.array([d.status for d in dates], pa.string()),
         ],
         schema=INGESTED_SCHEMA,
     )

@@ -1,0 +1,77 @@
+"""``textreuse report``: a summary of a run's output folder, as plain values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from textreuse.errors import OutputError
+
+
+def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
+    """Counts, the largest clusters with their sources, the top copier → source
+    site pairs and the most rewritten copies of the run in ``out``."""
+    folder = Path(out)
+    missing = [
+        name
+        for name in ("manifest.json", "passages.parquet", "clusters.parquet", "sites.parquet")
+        if not (folder / name).is_file()
+    ]
+    if missing:
+        raise OutputError(f"{folder} is not a textreuse output folder: missing {missing[0]}")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    con = duckdb.connect()
+    try:
+
+        def rows(sql: str) -> list[dict[str, Any]]:
+            cursor = con.execute(sql)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+        passages = f"read_parquet('{folder / 'passages.parquet'}')"
+        clusters = f"read_parquet('{folder / 'clusters.parquet'}')"
+        sites = f"read_parquet('{folder / 'sites.parquet'}')"
+        directions = rows(
+            f"SELECT direction, count(*) AS n FROM {passages} GROUP BY direction ORDER BY direction"
+        )
+        top_clusters = rows(
+            f"""SELECT cluster_id, count(DISTINCT doc_id) AS documents, count(*) AS occurrences,
+                   any_value(source_doc) AS source_doc,
+                   round(any_value(source_confidence), 3) AS source_confidence
+            FROM {clusters} GROUP BY cluster_id
+            ORDER BY documents DESC, occurrences DESC, cluster_id LIMIT {int(top)}"""
+        )
+        top_sites = rows(
+            f"""SELECT copier_site, source_site, passages, copier_articles,
+                   round(copier_share, 3) AS copier_share,
+                   round(median_rewrite_rate, 3) AS median_rewrite_rate
+            FROM {sites} ORDER BY passages DESC, copier_site, source_site LIMIT {int(top)}"""
+        )
+        rewritten = rows(
+            f"""SELECT passage_id,
+                   CASE WHEN direction = 'b_to_a' THEN doc_a ELSE doc_b END AS copy_doc,
+                   CASE WHEN direction = 'b_to_a' THEN doc_b ELSE doc_a END AS source_doc,
+                   direction, round(rewrite_rate, 3) AS rewrite_rate,
+                   [p.source || ' → ' || p.copy FOR p IN substitution_pairs][1:5]
+                       AS substitutions
+            FROM {passages}
+            WHERE direction <> 'unknown' AND rewrite_rate > 0
+            ORDER BY rewrite_rate DESC, passage_id LIMIT {int(top)}"""
+        )
+    finally:
+        con.close()
+    return {
+        "out": str(folder),
+        "counts": {
+            "documents": manifest.get("input_counts", {}),
+            **manifest.get("output_counts", {}),
+            "passages_by_direction": {r["direction"]: r["n"] for r in directions},
+        },
+        "dates": manifest.get("dates", {}),
+        "top_clusters": top_clusters,
+        "top_site_pairs": top_sites,
+        "most_rewritten": rewritten,
+    }
