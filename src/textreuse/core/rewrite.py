@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textreuse.core.align import word_opcodes
-from textreuse.core.tokenize import tokenize
+from textreuse.core.tokenize import Tokens, tokenize
 
 IntArray = npt.NDArray[np.int32]
 
@@ -51,9 +51,18 @@ def rewrite_profile(source: str, copy: str) -> RewriteProfile:
 def rewrite_profiles(a: str, b: str) -> tuple[RewriteProfile, RewriteProfile]:
     """Both orientations from one word alignment: ``b`` as a rewrite of ``a``,
     and ``a`` as a rewrite of ``b`` (the same substitutions, each pair swapped)."""
-    a_tokens = tokenize(a)
-    b_tokens = tokenize(b)
+    return rewrite_profiles_of_tokens(a, tokenize(a), b, tokenize(b))
+
+
+def rewrite_profiles_of_tokens(
+    a: str, a_tokens: Tokens, b: str, b_tokens: Tokens
+) -> tuple[RewriteProfile, RewriteProfile]:
+    """:func:`rewrite_profiles` for spans already tokenised: ``a_tokens`` are the
+    tokens of the span, with offsets into ``a`` (which may be the whole text)."""
     a_words, b_words = a_tokens.words, b_tokens.words
+    if a_words == b_words:
+        same = _profile(len(a_words), len(b_words), 0, ())
+        return same, same
     matched = 0
     gaps: list[tuple[list[int], list[int]]] = []
     for tag, a0, a1, b0, b1 in word_opcodes(a_words, b_words):
@@ -80,8 +89,8 @@ def rewrite_profiles(a: str, b: str) -> tuple[RewriteProfile, RewriteProfile]:
                     _phrase(b, b_tokens.starts, b_tokens.ends, kept_b),
                 )
             )
-    shared = sum((Counter(a_words) & Counter(b_words)).values())
-    moved = shared - matched
+    # words found unmatched on both sides were moved, not changed
+    moved = sum((unmatched_a & unmatched_b).values())
     swapped = tuple((new, old) for old, new in substitutions)
     return (
         _profile(matched, len(b_words), moved, tuple(substitutions)),

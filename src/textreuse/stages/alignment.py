@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+import numpy as np
 import pyarrow as pa
 
 from textreuse.core.align import AlignParams, PreparedText, align_prepared
-from textreuse.core.rewrite import rewrite_profiles
+from textreuse.core.rewrite import rewrite_profiles_of_tokens
+from textreuse.core.tokenize import Tokens
 from textreuse.schema import SUBSTITUTION_PAIR
 
 #: Rewrite profile columns, in both orientations: ``_ab`` reads b as a rewrite
@@ -101,8 +103,11 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
             columns["kb"].append(kb)
             for name in _FIELDS:
                 columns[name].append(getattr(passage, name))
-            forward, backward = rewrite_profiles(
-                text_a[passage.a_start : passage.a_end], text_b[passage.b_start : passage.b_end]
+            forward, backward = rewrite_profiles_of_tokens(
+                text_a,
+                _span_tokens(pair[0].tokens, passage.a_start, passage.a_end),
+                text_b,
+                _span_tokens(pair[1].tokens, passage.b_start, passage.b_end),
             )
             columns["rewrite_rate_ab"].append(forward.rewrite_rate)
             columns["rewrite_rate_ba"].append(backward.rewrite_rate)
@@ -117,6 +122,13 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
         ],
         schema=ALIGNED_SCHEMA,
     )
+
+
+def _span_tokens(tokens: Tokens, start: int, end: int) -> Tokens:
+    """The tokens lying inside characters ``[start, end)`` (offsets stay absolute)."""
+    first = int(np.searchsorted(tokens.starts, start, side="left"))
+    last = int(np.searchsorted(tokens.ends, end, side="right"))
+    return Tokens(tokens.words[first:last], tokens.starts[first:last], tokens.ends[first:last])
 
 
 def _pairs(substitutions: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
