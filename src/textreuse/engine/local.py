@@ -7,10 +7,12 @@ from typing import Any
 
 import duckdb
 
-from textreuse.engine.plan import COMPONENTS_INIT, COMPONENTS_STEP, Step
-
-#: Safety bound on label-propagation rounds (pointer jumping needs O(log n)).
-MAX_COMPONENT_ROUNDS = 64
+from textreuse.engine.plan import (
+    COMPONENTS_INIT,
+    COMPONENTS_STEP,
+    MAX_COMPONENT_ROUNDS,
+    Step,
+)
 
 
 class DuckDBEngine:

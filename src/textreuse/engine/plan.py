@@ -322,6 +322,12 @@ PASSAGE_EDGES = Step(
 #: One step of connected components over ``{edges}`` with labels ``{labels}``:
 #: each node takes the smallest label among itself and its neighbours, then
 #: jumps to its label's label (pointer jumping), so stars and chains converge fast.
+#: Safety bound on label-propagation rounds. Pointer jumping makes stars and
+#: short chains converge in a few rounds (21 on scale-400k); long chains in
+#: sparse random graphs take more (44 rounds for 100k random edges), so the
+#: bound is generous: it only stops a run that would never converge.
+MAX_COMPONENT_ROUNDS = 1000
+
 COMPONENTS_INIT = """
     SELECT node, min(nbr) AS label FROM (
         SELECT a AS node, b AS nbr FROM {edges}

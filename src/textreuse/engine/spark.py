@@ -23,14 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from textreuse.engine.plan import COMPONENTS_INIT, COMPONENTS_STEP, Step
+from textreuse.engine.plan import (
+    COMPONENTS_INIT,
+    COMPONENTS_STEP,
+    MAX_COMPONENT_ROUNDS,
+    Step,
+)
 from textreuse.errors import MissingExtraError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-#: Safety bound on label-propagation rounds (pointer jumping needs O(log n)).
-MAX_COMPONENT_ROUNDS = 64
 
 #: Spark's own log level unless the engine is verbose.
 QUIET_LOG_LEVEL = "ERROR"
