@@ -38,6 +38,7 @@ from textreuse.engine.plan import (
     PRE_ALIGN_STEPS,
     PROVENANCE_STEPS,
 )
+from textreuse.io.readers import RecordReader
 from textreuse.manifest import Manifest, peak_rss_mb
 from textreuse.output import OutputFolder, write_outputs
 from textreuse.parallel import WorkerPool
@@ -96,16 +97,10 @@ def _run_stages(
     with manifest.stage("ingest"):
         reporter.stage("reading input")
         result = ingest(
-            inputs,
+            RecordReader.from_config(inputs, config),
             work / "records.parquet",
-            max_doc_chars=config.max_doc_chars,
-            batch_size=config.batch_size,
-            on_error=config.on_error,
-            txt_fallback_encoding=config.txt_fallback_encoding,
             on_batch=reporter.advance,
             boilerplate=config.boilerplate,
-            threads=config.threads,
-            page_timeout=config.page_timeout,
         )
         manifest.record_input(result.stats, result.rejects)
         folder.write_rejects(result.rejects)

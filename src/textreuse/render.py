@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from rich.console import Console
 from rich.table import Table
@@ -108,14 +109,20 @@ def print_run_summary(manifest: dict[str, Any], out: Path) -> None:
 
 def _print_top_passages(console: Console, out: Path, limit: int = 8) -> None:
     """The longest passages, one line each, to show what was found."""
-    passages = pq.read_table(out / "passages.parquet").to_pylist()
-    if not passages:
+    table_in = pq.read_table(out / "passages.parquet")
+    total = table_in.num_rows
+    if not total:
         return
-    passages.sort(key=lambda p: (-(p["a_end"] - p["a_start"]), p["passage_id"]))
-    table = Table(title=f"longest passages (of {len(passages)})", expand=True)
+    length = pc.subtract(table_in["a_end"], table_in["a_start"])
+    order = pc.sort_indices(
+        table_in.append_column("length", length),
+        sort_keys=[("length", "descending"), ("passage_id", "ascending")],
+    )
+    passages = table_in.take(order[:limit]).to_pylist()
+    table = Table(title=f"longest passages (of {total})", expand=True)
     for name in ("doc a", "doc b", "words", "score", "cluster"):
         table.add_column(name, overflow="fold")
-    for passage in passages[:limit]:
+    for passage in passages:
         table.add_row(
             f"{passage['doc_a']} [{passage['a_start']}:{passage['a_end']}]",
             f"{passage['doc_b']} [{passage['b_start']}:{passage['b_end']}]",

@@ -1,4 +1,4 @@
-"""Tests for textreuse.core.fingerprint: n-gram hashes, MinHash, LSH bands, text hashes."""
+"""Tests for textreuse.core.fingerprint: word and n-gram hashes, text hashes."""
 
 from __future__ import annotations
 

@@ -18,8 +18,9 @@ moderate rewrite of a passage of the other, in any order:
    Excluded character spans (boilerplate, given to :class:`PreparedText`) are
    never part of a passage: n-grams touching them never seed, chains are cut
    where they would cross them, and growing, merging and snapping stop at them.
-4. **Edits.** Each passage gets a word alignment (Levenshtein opcodes) giving
-   matching, substituted, inserted and deleted words and a score in [0, 1].
+4. **Edits.** Each passage gets a word alignment (longest common subsequence,
+   rapidfuzz Indel) giving matching, substituted, inserted and deleted words and
+   a score in [0, 1].
 
 Everything here is pure: plain strings in, :class:`Passage` values out.
 """
@@ -112,21 +113,15 @@ class Passage:
 class PreparedText:
     """A text with its tokens, seed hashes and sentence starts, computed once.
 
-    ``excluded``: n-gram positions that may not seed. ``spans``: sorted,
-    non-overlapping character spans ``(start, end)`` that no passage may touch
-    (boilerplate).
+    ``spans``: sorted, non-overlapping character spans ``(start, end)`` that no
+    passage may touch (boilerplate).
     """
 
     def __init__(
-        self,
-        text: str,
-        ngram: int,
-        excluded: IntArray | None = None,
-        spans: Sequence[tuple[int, int]] | None = None,
+        self, text: str, ngram: int, spans: Sequence[tuple[int, int]] | None = None
     ) -> None:
         self.text = text
         self.ngram = ngram
-        self._excluded = excluded
         self.spans: tuple[tuple[int, int], ...] = tuple(spans or ())
         self._span_starts = np.array([s for s, _ in self.spans], dtype=np.int64)
         self._span_ends = np.array([e for _, e in self.spans], dtype=np.int64)
@@ -170,9 +165,6 @@ class PreparedText:
         # than a portable hash. Persisted fingerprints use xxHash instead.
         hashes = np.fromiter(map(hash, self.tokens.words), dtype=np.int64, count=len(self.tokens))
         grams = ngram_hashes(hashes.view(np.uint64), self.ngram)
-        if self._excluded is not None and len(grams):
-            grams = grams.copy()
-            grams[self._excluded[self._excluded < len(grams)]] = -1
         totals = self.blocked_totals
         if totals is not None and len(grams):
             grams = grams.copy()

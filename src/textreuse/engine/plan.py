@@ -472,14 +472,9 @@ CLUSTER_SOURCES = Step(
                CASE WHEN x.source_key = r.doc_key AND x.direction_basis = 'date' THEN 1.0
                     WHEN x.source_key = r.doc_key THEN {tiebreak_weight}
                     ELSE 0.0 END AS credit
-        FROM ranked AS r JOIN directed AS x ON x.cluster_id = r.cluster_id AND x.ka = r.doc_key
-        WHERE r.rank_no = 1
-        UNION ALL
-        SELECT r.cluster_id, r.doc_key,
-               CASE WHEN x.source_key = r.doc_key AND x.direction_basis = 'date' THEN 1.0
-                    WHEN x.source_key = r.doc_key THEN {tiebreak_weight}
-                    ELSE 0.0 END AS credit
-        FROM ranked AS r JOIN directed AS x ON x.cluster_id = r.cluster_id AND x.kb = r.doc_key
+        FROM ranked AS r
+        JOIN directed AS x
+          ON x.cluster_id = r.cluster_id AND (x.ka = r.doc_key OR x.kb = r.doc_key)
         WHERE r.rank_no = 1
     )
     SELECT cluster_id, doc_key AS source_key, avg(CAST(credit AS DOUBLE)) AS source_confidence

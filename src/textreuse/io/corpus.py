@@ -58,16 +58,7 @@ def ingest_corpus(
         for path in (target, rejects_target):
             if path.exists():
                 raise OutputError(f"{path} already exists (use --overwrite to replace it)")
-    reader = RecordReader(
-        list(inputs),
-        max_doc_chars=config.max_doc_chars,
-        batch_size=config.batch_size,
-        on_error=config.on_error,
-        txt_fallback_encoding=config.txt_fallback_encoding,
-        threads=config.threads,
-        page_timeout=config.page_timeout,
-        page_extractor=page_extractor,
-    )
+    reader = RecordReader.from_config(list(inputs), config, page_extractor)
     started = time.monotonic()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,7 @@ import os
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
 
@@ -74,6 +74,9 @@ from textreuse.schema import (
     STATUS_OK,
     STATUS_REJECTED,
 )
+
+if TYPE_CHECKING:
+    from textreuse.config import RunConfig
 
 __all__ = ["ReadStats", "RecordReader", "Reject"]
 
@@ -260,6 +263,25 @@ class RecordReader:
         self.rejects: list[Reject] = []
         self.stats = ReadStats()
         self._ids = _IdRegistry()
+
+    @classmethod
+    def from_config(
+        cls,
+        paths: Sequence[str | os.PathLike[str]],
+        config: RunConfig,
+        page_extractor: Extractor | None = None,
+    ) -> RecordReader:
+        """A reader with the input options of a run (``textreuse run`` and ``ingest``)."""
+        return cls(
+            paths,
+            max_doc_chars=config.max_doc_chars,
+            batch_size=config.batch_size,
+            on_error=config.on_error,
+            txt_fallback_encoding=config.txt_fallback_encoding,
+            threads=config.threads,
+            page_timeout=config.page_timeout,
+            page_extractor=page_extractor,
+        )
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Yield batches of at most ``batch_size`` rows with schema RECORD_SCHEMA."""

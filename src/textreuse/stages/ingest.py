@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,32 +85,17 @@ def annotate(batch: pa.RecordBatch, texts: list[str | None] | None = None) -> pa
 
 
 def ingest(
-    inputs: Sequence[str | Path],
+    reader: RecordReader,
     path: Path,
     *,
-    max_doc_chars: int,
-    batch_size: int,
-    on_error: str,
-    txt_fallback_encoding: str | None = None,
     on_batch: Callable[[int], None] | None = None,
     boilerplate: bool = True,
-    threads: int = 1,
-    page_timeout: float = 30.0,
 ) -> IngestResult:
-    """Read ``inputs`` into one Parquet file at ``path`` (INGESTED_SCHEMA).
+    """Read every record of ``reader`` into one Parquet file at ``path`` (INGESTED_SCHEMA).
 
     Beside it go :data:`PATTERN_SPANS_FILE` and :data:`LINE_HASHES_FILE`, the
     per-document part of boilerplate detection (empty when ``boilerplate`` is off).
     """
-    reader = RecordReader(
-        list(inputs),
-        max_doc_chars=max_doc_chars,
-        batch_size=batch_size,
-        on_error="fail" if on_error == "fail" else "skip",
-        txt_fallback_encoding=txt_fallback_encoding,
-        threads=threads,
-        page_timeout=page_timeout,
-    )
     with (
         pq.ParquetWriter(path, INGESTED_SCHEMA, compression="zstd") as writer,
         pq.ParquetWriter(path.with_name(PATTERN_SPANS_FILE), PATTERN_SPANS_SCHEMA) as spans,
