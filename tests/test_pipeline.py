@@ -518,21 +518,58 @@ def test_failed_run_leaves_no_output(tmp_path: Path, corpus_records: list[dict[s
     assert siblings(out) == before, "hidden temporary folders left beside the output"
 
 
-def test_failure_in_a_late_stage_leaves_no_output(
+def test_failure_in_a_late_stage_leaves_no_output_and_resumes(
     tmp_path: Path, corpus_jsonl: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import textreuse.pipeline as pipeline
 
-    def broken(*args: object, **kwargs: object) -> None:
+    fresh = tmp_path / "fresh"
+    run_quick([corpus_jsonl], fresh)
+
+    def broken(self: object) -> None:
         raise RuntimeError("cluster stage exploded")
 
-    monkeypatch.setattr(pipeline, "_cluster", broken)
     out = tmp_path / "out"
     before = siblings(out)
-    with pytest.raises(RuntimeError, match="exploded"):
-        run_quick([corpus_jsonl], out)
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline._Job, "cluster", broken)
+        with pytest.raises(RuntimeError, match="exploded"):
+            run_quick([corpus_jsonl], out)
     assert not out.exists()
-    assert siblings(out) == before
+    # the finished stages' work stays beside it, hidden, and never looks complete
+    (staging,) = siblings(out) - before
+    assert staging == ".out.partial"
+    assert not (tmp_path / staging / "manifest.json").exists()
+    done = sorted(p.stem for p in (tmp_path / staging / "_work" / "stages").glob("*.json"))
+    assert done == sorted(STAGES[:6])
+
+    # a different run may not resume it
+    with pytest.raises(ConfigError, match="other inputs, options or engine"):
+        run_quick([corpus_jsonl], out, resume=True, min_words=20)
+    manifest = run_quick([corpus_jsonl], out, resume=True)
+    assert manifest["resumed_stages"] == list(STAGES[:6])
+    assert set(manifest["stages"]) == set(STAGES)
+    assert siblings(out) == before | {"out"}
+    for name in ("documents", "passages", "clusters", "duplicates", "sites"):
+        assert sorted_rows(out, name) == sorted_rows(fresh, name), name
+
+
+def test_without_resume_a_left_staging_folder_is_cleared(
+    tmp_path: Path, corpus_jsonl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textreuse.pipeline as pipeline
+
+    def broken(self: object) -> None:
+        raise RuntimeError("provenance stage exploded")
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline._Job, "provenance", broken)
+        with pytest.raises(RuntimeError, match="exploded"):
+            run_quick([corpus_jsonl], out)
+    manifest = run_quick([corpus_jsonl], out)
+    assert "resumed_stages" not in manifest
+    assert not (tmp_path / ".out.partial").exists()
 
 
 def test_overwrite_replaces_old_folder(tmp_path: Path, corpus_jsonl: Path) -> None:

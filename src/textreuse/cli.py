@@ -149,6 +149,36 @@ def main() -> None:
 )
 @click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
 @click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue a run that failed: skip the stages it finished (same inputs and options).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="DuckDB on this machine, or Apache Spark (pip install 'textreuse[spark]').",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="Spark master, e.g. spark://host:7077 or yarn [local[THREADS]].",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    help="Spark shuffle partitions [2 x threads in local mode, else Spark's default].",
+)
+@click.option(
+    "--spark-conf",
+    "spark_conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A Spark setting, e.g. spark.executor.memory=8g (repeatable).",
+)
+@click.option("--verbose", is_flag=True, help="Let Spark log warnings and show its progress.")
+@click.option(
     "--progress",
     type=click.Choice(["auto", "bar", "log", "none"]),
     default="auto",
@@ -157,7 +187,13 @@ def main() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def run(
-    inputs: tuple[Path, ...], out: Path, overwrite: bool, progress: str, quiet: bool, **options: Any
+    inputs: tuple[Path, ...],
+    out: Path,
+    overwrite: bool,
+    progress: str,
+    quiet: bool,
+    spark_conf: tuple[str, ...],
+    **options: Any,
 ) -> None:
     """Find reused passages in INPUTS (JSONL, Parquet, CSV, text, HTML, WARC) and write OUT.
 
@@ -166,12 +202,19 @@ def run(
     """
     from textreuse.pipeline import run as run_pipeline
 
+    settings: dict[str, str] = {}
+    for item in spark_conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--spark-conf")
+        settings[key.strip()] = value
     try:
         manifest = run_pipeline(
             list(inputs),
             out,
             overwrite=overwrite,
             progress="none" if quiet else progress,
+            spark_conf=settings or None,
             **options,
         )
     except TextReuseError as error:

@@ -12,12 +12,11 @@ from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from textreuse.config import RunConfig
 from textreuse.io.readers import ReadStats, Reject
 
 if TYPE_CHECKING:
+    from textreuse.engine.base import Engine
     from textreuse.output import OutputFolder
 
 _PACKAGES = (
@@ -63,10 +62,10 @@ def reason_kind(reason: str) -> str:
 class Manifest:
     """Collects what a run did; written last, so its presence marks a complete run."""
 
-    def __init__(self, config: RunConfig, inputs: list[str]) -> None:
+    def __init__(self, config: RunConfig, inputs: list[str], engine: str = "local") -> None:
         self.data: dict[str, Any] = {
             "textreuse_manifest": 1,
-            "engine": "local",
+            "engine": engine,
             "inputs": inputs,
             "parameters": config.to_dict(),
             "versions": _versions(),
@@ -91,6 +90,12 @@ class Manifest:
             entry["peak_rss_mb"] = peak_rss_mb()
             self._current = None
 
+    def restore(self, data: dict[str, Any], stage: str) -> None:
+        """Continue from the manifest a resumed run had after ``stage`` (its figures
+        and counts); the stage is listed under ``resumed_stages``."""
+        resumed = [*self.data.get("resumed_stages", []), stage]
+        self.data = {**data, "parameters": self.data["parameters"], "resumed_stages": resumed}
+
     def stage_info(self, key: str, value: Any) -> None:
         """Attach a figure to the running stage."""
         if self._current is not None:
@@ -112,18 +117,19 @@ class Manifest:
         counts["empty"] += count
         counts["empty_all_boilerplate"] = count
 
-    def record_provenance(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Date parsing of the ok documents, and how passages were directed."""
-        rows = con.execute(
-            "SELECT date_status, count(*) FROM records WHERE status = 'ok' GROUP BY date_status"
-        ).fetchall()
+    def record_provenance(self, engine: Engine) -> None:
+        """Date parsing of the indexed documents, and how passages were directed."""
+        rows = engine.fetch(
+            """SELECT r.date_status, count(*) FROM docs AS d
+            JOIN records AS r ON r.doc_id = d.doc_id GROUP BY r.date_status"""
+        )
         dates: dict[str, Any] = {"ok": 0, "missing": 0, "unparseable": 0}
         dates.update({str(status): int(n) for status, n in rows})
-        examples = con.execute(
-            f"""SELECT doc_id, date FROM records
-            WHERE status = 'ok' AND date_status = 'unparseable'
-            ORDER BY doc_id LIMIT {DATE_EXAMPLES}"""
-        ).fetchall()
+        examples = engine.fetch(
+            f"""SELECT r.doc_id, r.date FROM docs AS d JOIN records AS r ON r.doc_id = d.doc_id
+            WHERE r.date_status = 'unparseable'
+            ORDER BY r.doc_id LIMIT {DATE_EXAMPLES}"""
+        )
         dates["unparseable_examples"] = [{"doc_id": d, "date": v} for d, v in examples]
         if dates["ok"] == 0:
             dates["note"] = (
@@ -131,10 +137,10 @@ class Manifest:
                 "tie-breaks (containment, support) only"
             )
         self.data["dates"] = dates
-        directions = con.execute(
+        directions = engine.fetch(
             """SELECT direction, direction_basis, count(*) FROM passage_direction
             GROUP BY direction, direction_basis ORDER BY direction, direction_basis"""
-        ).fetchall()
+        )
         by_direction: dict[str, int] = {}
         by_basis: dict[str, int] = {}
         for direction, basis, n in directions:

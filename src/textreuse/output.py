@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 
 from textreuse.errors import OutputError
 from textreuse.schema import (
@@ -21,10 +22,11 @@ from textreuse.schema import (
     DUPLICATES_SCHEMA,
     PASSAGES_SCHEMA,
     SITES_SCHEMA,
+    SPAN,
 )
 
 if TYPE_CHECKING:
-    from textreuse.engine.local import DuckDBEngine
+    from textreuse.engine.base import Engine
     from textreuse.io.readers import Reject
 
 OUTPUT_FILES = (
@@ -39,13 +41,24 @@ OUTPUT_FILES = (
 
 
 class OutputFolder:
-    """A run's output, written into a hidden temporary folder next to ``path``.
+    """A run's output, written into a hidden staging folder next to ``path``
+    (``.NAME.partial``).
 
-    :meth:`commit` renames it to ``path`` in one step; if the run fails the
-    temporary folder is removed, so ``path`` never holds a half-written result.
+    :meth:`commit` renames it to ``path`` in one step, so ``path`` never holds a
+    half-written result. If the run fails after finishing a stage, the staging
+    folder stays (its work files let ``resume`` skip the finished stages);
+    otherwise it is removed. ``resume`` continues in the staging folder a failed
+    run left; without it a left staging folder is cleared first.
     """
 
-    def __init__(self, path: Path, *, overwrite: bool = False, keep_work: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        overwrite: bool = False,
+        keep_work: bool = False,
+        resume: bool = False,
+    ) -> None:
         self.path = path.resolve()
         occupied = self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir()))
         if occupied and not overwrite:
@@ -56,12 +69,18 @@ class OutputFolder:
         self.overwrite = overwrite
         self.keep_work = keep_work
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.tmp-", dir=self.path.parent))
+        self.tmp = self.path.with_name(f".{self.path.name}.partial")
+        self.resumed = resume and (self.tmp / "_work").is_dir()
+        if self.tmp.exists() and not self.resumed:
+            shutil.rmtree(self.tmp)
+        self.tmp.mkdir(exist_ok=True)
         umask = os.umask(0)
         os.umask(umask)
-        self.tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the result is an ordinary folder
+        self.tmp.chmod(0o777 & ~umask)
         self.work_dir = self.tmp / "_work"
-        self.work_dir.mkdir()
+        self.work_dir.mkdir(exist_ok=True)
+        self.keep_on_failure = False
+        """Set once a stage is finished: a failed run then leaves its work to resume."""
         self._committed = False
 
     def __enter__(self) -> OutputFolder:
@@ -73,7 +92,7 @@ class OutputFolder:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._committed:
+        if not self._committed and not self.keep_on_failure:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def file(self, name: str) -> Path:
@@ -104,26 +123,25 @@ class OutputFolder:
             shutil.rmtree(old, ignore_errors=True)
 
 
+# The output queries are plain SQL that both engines run; each batch of a query
+# passes through a finish function (in the engine's workers) that gives it the
+# output schema: columns by position, empty lists for missing ones.
+
 _DOCUMENTS_SQL = """
-    SELECT r.doc_id, r.text, r.site, r.date, r.title, r.url, r.author, r.status,
-           coalesce(b.boilerplate, []::STRUCT("start" INTEGER, "end" INTEGER)[]) AS boilerplate,
-           r.source, r.location, r.date_utc, r.date_status
+    SELECT r.doc_id, r.text, r.site, r.date, r.title, r.url, r.author,
+           CASE WHEN r.status = 'ok' AND b.all_boilerplate = 1 THEN 'empty'
+                ELSE r.status END AS status,
+           s.bp_starts, s.bp_ends, r.source, r.location, r.date_utc, r.date_status
     FROM records AS r
-    LEFT JOIN (
-        SELECT doc_id,
-               list({'start': start_pos::INTEGER, 'end': end_pos::INTEGER} ORDER BY start_pos)
-                   AS boilerplate
-        FROM boilerplate_spans GROUP BY doc_id
-    ) AS b ON b.doc_id = r.doc_id
+    LEFT JOIN doc_boilerplate AS b ON b.doc_id = r.doc_id
+    LEFT JOIN doc_span_lists AS s ON s.doc_id = r.doc_id
     ORDER BY r.doc_id
 """
 
 _PASSAGES_SQL = """
-    SELECT p.pid::BIGINT AS passage_id, da.doc_id AS doc_a, p.a_start::INTEGER AS a_start,
-           p.a_end::INTEGER AS a_end, db.doc_id AS doc_b, p.b_start::INTEGER AS b_start,
-           p.b_end::INTEGER AS b_end, p.score::DOUBLE AS score, p.matches::INTEGER AS matches,
-           p.substitutions::INTEGER AS substitutions, p.insertions::INTEGER AS insertions,
-           p.deletions::INTEGER AS deletions, c.cluster_id,
+    SELECT p.pid, da.doc_id AS doc_a, p.a_start, p.a_end, db.doc_id AS doc_b, p.b_start,
+           p.b_end, p.score,
+           p.matches, p.substitutions, p.insertions, p.deletions, c.cluster_id,
            x.direction, x.direction_basis, x.rewrite_rate,
            CASE WHEN x.direction = 'b_to_a' THEN p.substitutions_ba
                 ELSE p.substitutions_ab END AS substitution_pairs,
@@ -137,54 +155,85 @@ _PASSAGES_SQL = """
 """
 
 _CLUSTERS_SQL = """
-    SELECT DISTINCT c.cluster_id, d.doc_id, c.start_pos::INTEGER AS "start",
-           c.end_pos::INTEGER AS "end", sd.doc_id AS source_doc,
-           s.source_confidence::DOUBLE AS source_confidence
+    SELECT DISTINCT c.cluster_id, d.doc_id, c.start_pos, c.end_pos,
+           sd.doc_id AS source_doc, s.source_confidence
     FROM occurrence_clusters AS c JOIN docs AS d ON d.doc_key = c.doc_key
     JOIN cluster_sources AS s ON s.cluster_id = c.cluster_id
     JOIN docs AS sd ON sd.doc_key = s.source_key
-    ORDER BY c.cluster_id, d.doc_id, "start", "end"
+    ORDER BY c.cluster_id, d.doc_id, c.start_pos, c.end_pos
 """
 
 _SITES_SQL = """
-    SELECT copier_site, source_site, passages::BIGINT AS passages,
-           copier_articles::BIGINT AS copier_articles, copier_share::DOUBLE AS copier_share,
-           median_rewrite_rate::DOUBLE AS median_rewrite_rate
+    SELECT copier_site, source_site, passages, copier_articles, copier_share,
+           median_rewrite_rate
     FROM site_graph
     ORDER BY passages DESC, copier_site, source_site
 """
 
 _DUPLICATES_SQL = """
-    SELECT d.doc_id, (dense_rank() OVER (ORDER BY g.label) - 1)::BIGINT AS group_id
+    SELECT d.doc_id, dense_rank() OVER (ORDER BY g.label) - 1 AS group_id
     FROM duplicate_components AS g JOIN docs AS d ON d.doc_key = g.node
     ORDER BY group_id, d.doc_id
 """
 
 
-def write_outputs(engine: DuckDBEngine, folder: OutputFolder) -> dict[str, int]:
-    """Write the Parquet outputs and the DuckDB database; returns output counts."""
-    con = engine.con
-    queries = {
-        "documents.parquet": (_DOCUMENTS_SQL, DOCUMENTS_SCHEMA),
-        "passages.parquet": (_PASSAGES_SQL, PASSAGES_SCHEMA),
-        "clusters.parquet": (_CLUSTERS_SQL, CLUSTERS_SCHEMA),
-        "duplicates.parquet": (_DUPLICATES_SQL, DUPLICATES_SCHEMA),
-        "sites.parquet": (_SITES_SQL, SITES_SCHEMA),
-    }
-    for name, (query, schema) in queries.items():
-        partial = folder.file(name + ".partial")
-        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
-            for batch in engine.arrow_reader(query, batch_size=8192):
-                writer.write_table(pa.Table.from_batches([batch]).cast(schema))
-        os.replace(partial, folder.file(name))
+def conform(schema: pa.Schema, batch: pa.RecordBatch) -> pa.RecordBatch:
+    """``batch``'s columns, by position, in ``schema``'s types; null lists become empty."""
+    columns = []
+    for column, field in zip(batch.columns, schema, strict=True):
+        if pa.types.is_list(field.type) and column.null_count:
+            column = pc.if_else(column.is_null(), pa.scalar([], column.type), column)
+        columns.append(column.cast(field.type))
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def finish_documents(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Documents with their boilerplate spans as one list of ``{start, end}``."""
+    starts = batch.column("bp_starts").to_pylist()
+    ends = batch.column("bp_ends").to_pylist()
+    spans = pa.array(
+        [
+            [{"start": s, "end": e} for s, e in zip(row_starts or [], row_ends or [], strict=True)]
+            for row_starts, row_ends in zip(starts, ends, strict=True)
+        ],
+        pa.list_(SPAN),
+    )
+    at = batch.schema.get_field_index("bp_starts")
+    columns = [*batch.columns[:at], spans, *batch.columns[at + 2 :]]
+    return conform(DOCUMENTS_SCHEMA, pa.RecordBatch.from_arrays(columns, schema=DOCUMENTS_SCHEMA))
+
+
+#: Output file, its query, its finish function and its schema.
+OUTPUT_QUERIES: dict[str, tuple[str, Callable[[pa.RecordBatch], pa.RecordBatch], pa.Schema]] = {
+    "documents": (_DOCUMENTS_SQL, finish_documents, DOCUMENTS_SCHEMA),
+    "passages": (_PASSAGES_SQL, functools.partial(conform, PASSAGES_SCHEMA), PASSAGES_SCHEMA),
+    "clusters": (_CLUSTERS_SQL, functools.partial(conform, CLUSTERS_SCHEMA), CLUSTERS_SCHEMA),
+    "duplicates": (
+        _DUPLICATES_SQL,
+        functools.partial(conform, DUPLICATES_SCHEMA),
+        DUPLICATES_SCHEMA,
+    ),
+    "sites": (_SITES_SQL, functools.partial(conform, SITES_SCHEMA), SITES_SCHEMA),
+}
+
+
+def write_outputs(engine: Engine, folder: OutputFolder) -> dict[str, int]:
+    """Write the Parquet outputs and the DuckDB database; returns output counts.
+
+    The local engine writes each output as one file, the Spark engine as a folder
+    of ``part-*.parquet`` files written by its executors; both read the same with
+    ``pyarrow.parquet.read_table``, pandas, DuckDB or Spark.
+    """
+    for name, (query, finish, schema) in OUTPUT_QUERIES.items():
+        engine.write_output(query, finish, schema, folder.file(f"{name}.parquet"))
     _write_database(folder)
-    return _output_counts(con)
+    return _output_counts(engine)
 
 
-def _output_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def _output_counts(engine: Engine) -> dict[str, int]:
     def scalar(sql: str) -> int:
-        row = con.execute(sql).fetchall()
-        return int(row[0][0]) if row and row[0][0] is not None else 0
+        rows = engine.fetch(sql)
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     return {
         "passages": scalar("SELECT count(*) FROM passages_keyed"),
@@ -194,6 +243,11 @@ def _output_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     }
 
 
+def parquet_source(path: Path) -> str:
+    """What DuckDB's ``read_parquet`` reads for an output file or folder."""
+    return str(path / "*.parquet") if path.is_dir() else str(path)
+
+
 def _write_database(folder: OutputFolder) -> None:
     """``textreuse.duckdb``: one table per Parquet output, ready for SQL, and the
     ``site_graph`` view (the ``sites`` table, largest edges first)."""
@@ -201,7 +255,7 @@ def _write_database(folder: OutputFolder) -> None:
     con = duckdb.connect(str(partial))
     try:
         for name in ("documents", "passages", "clusters", "duplicates", "sites"):
-            source = folder.file(f"{name}.parquet")
+            source = parquet_source(folder.file(f"{name}.parquet"))
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{source}')")
         con.execute(
             "CREATE VIEW site_graph AS SELECT * FROM sites "

@@ -1,25 +1,46 @@
-"""The local engine: runs the relational plan on DuckDB."""
+"""The local engine: runs the relational plan on DuckDB, batch functions in a process pool."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from textreuse.engine.base import BatchJob, FinishJob, Progress
 from textreuse.engine.plan import (
     COMPONENTS_INIT,
     COMPONENTS_STEP,
     MAX_COMPONENT_ROUNDS,
     Step,
 )
+from textreuse.manifest import peak_rss_mb
+from textreuse.parallel import WorkerPool
 
 
 class DuckDBEngine:
-    """Executes plan steps as DuckDB tables in one connection."""
+    """Executes plan steps as DuckDB tables in one connection.
 
-    def __init__(self, work_dir: Path, threads: int, memory_limit: str | None = None) -> None:
+    Batch functions run in ``pool`` (inline when there is none); their results
+    are written to Parquet under ``work_dir`` and loaded as tables.
+    """
+
+    name = "local"
+
+    def __init__(
+        self,
+        work_dir: Path,
+        threads: int,
+        memory_limit: str | None = None,
+        *,
+        pool: WorkerPool | None = None,
+    ) -> None:
         self.work_dir = work_dir
+        self.pool = pool or WorkerPool(1)
         self.con = duckdb.connect(str(work_dir / "engine.duckdb"))
         self.con.execute(f"SET threads = {int(threads)}")
         self.con.execute(f"SET temp_directory = '{work_dir / 'spill'}'")
@@ -47,6 +68,23 @@ class DuckDBEngine:
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()
         return int(row[0][0]) if row else 0
 
+    def fetch(self, query: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(query).fetchall()
+
+    def table_names(self) -> set[str]:
+        return {row[0] for row in self.fetch("SELECT table_name FROM duckdb_tables()")}
+
+    def checkpoint(self, tables: Sequence[str]) -> dict[str, str | None]:
+        """The tables live in the engine's database file: flush it to disk."""
+        self.con.execute("CHECKPOINT")
+        return {name: None for name in tables}
+
+    def restore(self, tables: Mapping[str, str | None]) -> None:
+        """The database file already holds them; checks that it does."""
+        missing = sorted(set(tables) - self.table_names())
+        if missing:
+            raise RuntimeError(f"cannot resume: the work database lacks {', '.join(missing)}")
+
     def components(self, edges: str, out: str) -> int:
         """Connected components of ``edges(a, b)`` into ``out(node, label)``.
 
@@ -72,3 +110,51 @@ class DuckDBEngine:
     def arrow_reader(self, query: str, batch_size: int = 2048) -> Any:
         """Stream a query's result as Arrow record batches."""
         return self.con.cursor().sql(query).to_arrow_reader(batch_size)
+
+    def map_batches(
+        self,
+        query: str,
+        job: BatchJob,
+        outputs: Mapping[str, pa.Schema],
+        *,
+        batch_size: int,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Run ``job`` in the worker pool; each output is streamed to
+        ``work_dir/NAME.parquet`` and loaded as table ``NAME``."""
+        reader = self.arrow_reader(query, batch_size=batch_size)
+        paths = {name: self.work_dir / f"{name}.parquet" for name in outputs}
+        writers = [pq.ParquetWriter(paths[name], schema) for name, schema in outputs.items()]
+        worker_peak = 0.0
+        try:
+            for results, size, peak in self.pool.map_unordered(_Sized(job), reader):
+                for writer, result in zip(writers, results, strict=True):
+                    writer.write_batch(result)
+                worker_peak = max(worker_peak, peak)
+                if progress is not None:
+                    progress(size)
+        finally:
+            for writer in writers:
+                writer.close()
+        for name, path in paths.items():
+            self.load_parquet(name, path)
+        return {"worker_peak_rss_mb": worker_peak}
+
+    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
+        """Stream ``query`` through ``finish`` into one Parquet file, written atomically."""
+        partial = path.with_name(path.name + ".partial")
+        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
+            for batch in self.arrow_reader(query, batch_size=8192):
+                writer.write_batch(finish(batch))
+        os.replace(partial, path)
+
+
+class _Sized:
+    """Wraps a batch job so that it also returns its input size (for progress)
+    and the worker's peak memory (for the manifest)."""
+
+    def __init__(self, job: BatchJob) -> None:
+        self.job = job
+
+    def __call__(self, batch: pa.RecordBatch) -> tuple[Any, int, float]:
+        return self.job(batch), batch.num_rows, peak_rss_mb()["process"]

@@ -113,7 +113,33 @@ EXACT_GROUPS = Step(
     "exact_groups",
     """
     SELECT doc_key, min(doc_key) OVER (PARTITION BY text_hash) AS erep
-    FROM docs
+    FROM doc_keys
+    """,
+)
+
+#: The ok documents that are not all boilerplate, keyed by the rank of their id
+#: (so every tie-break is independent of input order), with the size of their
+#: content outside boilerplate.
+DOC_KEYS = Step(
+    "doc_keys",
+    """
+    SELECT CAST(row_number() OVER (ORDER BY r.doc_id) - 1 AS INTEGER) AS doc_key,
+           r.doc_id, r.text_hash, r.content_start, r.content_end,
+           r.content_end - r.content_start - coalesce(b.bp_chars, 0) AS n_content,
+           coalesce(b.bp_spans, 0) AS bp_spans, r.date_utc, r.site_key
+    FROM records AS r LEFT JOIN doc_boilerplate AS b ON b.doc_id = r.doc_id
+    WHERE r.status = 'ok' AND coalesce(b.all_boilerplate, 0) = 0
+    """,
+)
+
+#: ``docs``: the keyed documents with their word counts (``doc_words``, from the
+#: fingerprint stage, which counts exact representatives only).
+DOCS = Step(
+    "docs",
+    """
+    SELECT d.*, w.n_words FROM doc_keys AS d
+    JOIN exact_groups AS e ON e.doc_key = d.doc_key
+    JOIN doc_words AS w ON w.doc_key = e.erep
     """,
 )
 
@@ -514,11 +540,49 @@ SITE_GRAPH = Step(
     """,
 )
 
-BOILERPLATE_STEPS: tuple[Step, ...] = (REPEATED_LINES, BOILERPLATE_SPANS, DOC_BOILERPLATE)
+#: Each document's boilerplate spans as two sorted lists (the spans do not
+#: overlap, so sorting starts and ends apart keeps them paired).
+DOC_SPAN_LISTS = Step(
+    "doc_span_lists",
+    """
+    SELECT doc_id, array_sort(array_agg(start_pos)) AS bp_starts,
+           array_sort(array_agg(end_pos)) AS bp_ends
+    FROM boilerplate_spans GROUP BY doc_id
+    """,
+)
+
+#: Every passage with its key ``pid``, in a fixed order: the aligner's passages
+#: and one whole-document passage per pair of exact duplicates (no rewrite).
+PASSAGES_KEYED = Step(
+    "passages_keyed",
+    """
+    SELECT row_number() OVER (ORDER BY ka, kb, a_start, b_start, a_end, b_end) - 1 AS pid, *
+    FROM (
+        SELECT ka, kb, a_start, a_end, b_start, b_end, score,
+               matches, substitutions, insertions, deletions,
+               rewrite_rate_ab, rewrite_rate_ba, reordered_ab, reordered_ba,
+               substitutions_ab, substitutions_ba
+        FROM aligned
+        UNION ALL
+        SELECT x.ka, x.kb, da.content_start, da.content_end, db.content_start, db.content_end,
+               CAST(1 AS DOUBLE), da.n_words, 0, 0, 0, CAST(0 AS DOUBLE), CAST(0 AS DOUBLE),
+               false, false, NULL, NULL
+        FROM exact_passages AS x
+        JOIN docs AS da ON da.doc_key = x.ka JOIN docs AS db ON db.doc_key = x.kb
+    ) AS p
+    """,
+)
+
+BOILERPLATE_STEPS: tuple[Step, ...] = (
+    REPEATED_LINES,
+    BOILERPLATE_SPANS,
+    DOC_BOILERPLATE,
+    DOC_SPAN_LISTS,
+)
 """Steps from pattern spans and line hashes to each document's boilerplate."""
 
-PRE_ALIGN_STEPS: tuple[Step, ...] = (EXACT_GROUPS, NEAR_EDGES)
-"""Steps before near-duplicate components."""
+KEY_STEPS: tuple[Step, ...] = (DOC_KEYS, EXACT_GROUPS)
+"""Steps from records and their boilerplate to keyed documents and exact duplicates."""
 
 CANDIDATE_STEPS: tuple[Step, ...] = (
     GROUPS,
@@ -530,7 +594,7 @@ CANDIDATE_STEPS: tuple[Step, ...] = (
 )
 """Steps from components to the alignment work list."""
 
-CLUSTER_STEPS: tuple[Step, ...] = (OCCURRENCE_SPANS, PASSAGE_EDGES)
+CLUSTER_STEPS: tuple[Step, ...] = (PASSAGES_KEYED, OCCURRENCE_SPANS, PASSAGE_EDGES)
 """Steps from passages to reuse-graph edges."""
 
 PROVENANCE_STEPS: tuple[Step, ...] = (

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import shutil
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from textreuse.engine.base import BatchJob, FinishJob, Progress
 from textreuse.engine.plan import (
     COMPONENTS_INIT,
     COMPONENTS_STEP,
@@ -63,11 +66,19 @@ class SparkEngine:
     """Executes plan steps as cached Spark temporary views.
 
     ``master`` is a Spark master URL; by default ``local[threads]`` (``local[2]``).
-    ``conf`` adds Spark settings (``spark.executor.memory``, ...); in local mode
-    ``spark.sql.shuffle.partitions`` defaults to ``2 * threads``. ``spark`` reuses a
-    running session instead (the engine then neither configures nor stops it).
-    Spark logs errors only, unless ``verbose``.
+    ``partitions`` sets ``spark.sql.shuffle.partitions`` (by default ``2 * threads``
+    in local mode, Spark's default on a cluster). ``conf`` adds Spark settings
+    (``spark.executor.memory``, ...). ``spark`` reuses a running session instead
+    (the engine then neither configures nor stops it). Spark logs errors only,
+    unless ``verbose``.
+
+    Batch functions run inside Spark tasks (``mapInArrow``) and their results are
+    written by the executors as Parquet folders under ``work_dir``, as are the
+    output files, so ``work_dir`` must be on storage every executor can reach
+    (any path on one machine; a shared file system on a cluster).
     """
+
+    name = "spark"
 
     def __init__(
         self,
@@ -75,6 +86,7 @@ class SparkEngine:
         threads: int = 2,
         *,
         master: str | None = None,
+        partitions: int | None = None,
         memory_limit: str | None = None,
         conf: Mapping[str, str] | None = None,
         verbose: bool = False,
@@ -85,6 +97,8 @@ class SparkEngine:
 
         self.work_dir = work_dir
         self._tables: dict[str, DataFrame] = {}
+        #: Tables read from Parquet, and where from.
+        self._stored: dict[str, str] = {}
         # PySpark logs every SQL error it raises; the error reaches the caller anyway.
         PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(
             logging.WARNING if verbose else logging.CRITICAL
@@ -95,6 +109,8 @@ class SparkEngine:
             if spark is not None
             else self._start(work_dir, threads, master, memory_limit, conf or {}, verbose)
         )
+        if partitions is not None:
+            self.spark.conf.set("spark.sql.shuffle.partitions", str(int(partitions)))
 
     @staticmethod
     def _start(
@@ -117,6 +133,7 @@ class SparkEngine:
             "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={log_config.as_uri()}",
             "spark.ui.showConsoleProgress": "true" if verbose else "false",
             "spark.sql.session.timeZone": "UTC",
+            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
             "spark.local.dir": str(work_dir / "spark-tmp"),
             "spark.sql.warehouse.dir": str(work_dir / "spark-warehouse"),
         }
@@ -126,6 +143,9 @@ class SparkEngine:
             if memory_limit:
                 settings["spark.driver.memory"] = memory_limit
         settings.update(conf)
+        # the tasks run the stages' batch functions in the interpreter PySpark names in
+        # each task (from PYSPARK_PYTHON): this one, which has textreuse, unless set
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = SparkSession.builder.master(master).appName("textreuse")
         for key, value in settings.items():
             builder = builder.config(key, value)
@@ -145,6 +165,7 @@ class SparkEngine:
     def load_parquet(self, name: str, path: Path) -> None:
         """Create view ``name`` over a Parquet file or folder (read when used, not cached)."""
         self._replace(name, self.spark.read.parquet(str(path)))
+        self._stored[name] = str(path)
 
     def run(self, step: Step, **params: Any) -> int:
         """Create the step's table (a cached view); returns its row count."""
@@ -154,6 +175,81 @@ class SparkEngine:
     def count(self, table: str) -> int:
         row = self.spark.sql(f"SELECT count(*) FROM {table}").first()
         return int(row[0]) if row is not None else 0
+
+    def fetch(self, query: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.spark.sql(query).collect()]
+
+    def table_names(self) -> set[str]:
+        return set(self._tables)
+
+    def checkpoint(self, tables: Sequence[str]) -> dict[str, str | None]:
+        """Write each table that is not Parquet already to ``work_dir/tables/NAME``
+        (by the executors) and read it back from there, which also cuts its lineage."""
+        stored: dict[str, str | None] = {}
+        for name in tables:
+            if name not in self._stored:
+                self._write_table(name, self._tables[name], self.work_dir / "tables" / name)
+            stored[name] = self._stored[name]
+        return stored
+
+    def restore(self, tables: Mapping[str, str | None]) -> None:
+        for name, path in tables.items():
+            if path is None:
+                raise RuntimeError(f"cannot resume: table {name} was not stored")
+            self.load_parquet(name, Path(path))
+
+    def map_batches(
+        self,
+        query: str,
+        job: BatchJob,
+        outputs: Mapping[str, pa.Schema],
+        *,
+        batch_size: int,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Run ``job`` in Spark tasks (``mapInArrow``); the executors write each
+        output to the Parquet folder ``work_dir/NAME``, loaded as view ``NAME``.
+
+        With several outputs, each task's results travel as one struct column per
+        output (one filled per row), written once to ``work_dir/_map_NAME`` and split.
+        """
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        self.spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_size))
+        frame = self.spark.sql(query)
+        names = list(outputs)
+        if len(names) == 1:
+            schema = outputs[names[0]]
+            mapped = frame.mapInArrow(_OutputBatches(job, schema), from_arrow_schema(schema))
+            self._write_table(names[0], mapped)
+            return {}
+        packed = _packed_schema(outputs)
+        mapped = frame.mapInArrow(_PackedBatches(job, packed), from_arrow_schema(packed))
+        folder = self.work_dir / f"_map_{names[0]}"
+        mapped.write.mode("overwrite").parquet(str(folder))
+        stored = self.spark.read.schema(mapped.schema).parquet(str(folder))
+        for index, name in enumerate(names):
+            column = f"out{index}"
+            self._write_table(name, stored.where(f"{column} IS NOT NULL").select(f"{column}.*"))
+        shutil.rmtree(folder, ignore_errors=True)
+        return {}
+
+    def _write_table(self, name: str, frame: DataFrame, path: Path | None = None) -> None:
+        """Write ``frame`` as Parquet (by default to ``work_dir/NAME``) and register it
+        as view ``NAME``, read from there."""
+        path = path or self.work_dir / name
+        frame.write.mode("overwrite").parquet(str(path))
+        self._replace(name, self.spark.read.schema(frame.schema).parquet(str(path)))
+        self._stored[name] = str(path)
+
+    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
+        """The executors write ``query``'s rows through ``finish`` as a Parquet folder at
+        ``path`` (``part-*.parquet`` in order); Spark's job commit makes it appear whole."""
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        frame = self.spark.sql(query)
+        mapped = frame.mapInArrow(_FinishedBatches(finish, schema), from_arrow_schema(schema))
+        mapped.write.mode("error").option("compression", "zstd").parquet(str(path))
 
     def components(self, edges: str, out: str) -> int:
         """Connected components of ``edges(a, b)`` into ``out(node, label)``.
@@ -226,8 +322,66 @@ class SparkEngine:
 
     def _replace(self, name: str, frame: DataFrame) -> None:
         """Register ``frame`` as view ``name``, releasing what the name held before."""
+        self._stored.pop(name, None)
         frame.createOrReplaceTempView(name)
         old = self._tables.get(name)
         self._tables[name] = frame
         if old is not None and old is not frame:
             old.unpersist()
+
+
+def _packed_schema(outputs: Mapping[str, pa.Schema]) -> pa.Schema:
+    """One nullable struct column ``outN`` per output."""
+    return pa.schema(
+        [pa.field(f"out{i}", pa.struct(list(schema))) for i, schema in enumerate(outputs.values())]
+    )
+
+
+class _OutputBatches:
+    """``mapInArrow`` function: a one-output batch job over a task's batches."""
+
+    def __init__(self, job: BatchJob, schema: pa.Schema) -> None:
+        self.job = job
+        self.schema = schema
+
+    def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            (result,) = self.job(batch)
+            yield result.cast(self.schema)
+
+
+class _PackedBatches:
+    """``mapInArrow`` function: a many-output batch job; each result batch becomes
+    rows whose own output column is filled and the others are null."""
+
+    def __init__(self, job: BatchJob, schema: pa.Schema) -> None:
+        self.job = job
+        self.schema = schema
+
+    def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            for index, result in enumerate(self.job(batch)):
+                rows = result.num_rows
+                if rows == 0:
+                    continue
+                fields = list(self.schema.field(index).type)
+                result = result.cast(pa.schema(fields))
+                columns = [
+                    pa.StructArray.from_arrays(result.columns, fields=fields)
+                    if i == index
+                    else pa.nulls(rows, field.type)
+                    for i, field in enumerate(self.schema)
+                ]
+                yield pa.RecordBatch.from_arrays(columns, schema=self.schema)
+
+
+class _FinishedBatches:
+    """``mapInArrow`` function: an output query's batches in the output schema."""
+
+    def __init__(self, finish: FinishJob, schema: pa.Schema) -> None:
+        self.finish = finish
+        self.schema = schema
+
+    def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield self.finish(batch).cast(self.schema)

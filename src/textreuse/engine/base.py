@@ -1,0 +1,85 @@
+"""The interface every engine offers the pipeline.
+
+An engine holds named tables. It creates them from Parquet, from plan steps
+(:mod:`textreuse.engine.plan`), and from the pure batch functions of the stages
+(:meth:`Engine.map_batches`: Arrow record batches in, Arrow record batches out),
+and writes output files from queries. The pipeline never sees how: DuckDB runs
+the batch functions in a local process pool, Spark inside its tasks
+(``mapInArrow``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from textreuse.engine.plan import Step
+
+#: A stage's batch function: one input batch to one batch per output table.
+BatchJob = Callable[[pa.RecordBatch], Sequence[pa.RecordBatch]]
+#: Turns a batch of an output query into the output file's schema.
+FinishJob = Callable[[pa.RecordBatch], pa.RecordBatch]
+#: Progress callback: rows just done.
+Progress = Callable[[int], None]
+
+
+class Engine(Protocol):
+    """Named tables, plan steps, batch functions and output files."""
+
+    name: str
+    work_dir: Path
+
+    def load_parquet(self, name: str, path: Path) -> None:
+        """Create table ``name`` from a Parquet file or folder."""
+        ...
+
+    def run(self, step: Step, **params: Any) -> int:
+        """Create the step's table; returns its row count."""
+        ...
+
+    def count(self, table: str) -> int:
+        """Rows of a table (or of ``"table WHERE ..."``)."""
+        ...
+
+    def fetch(self, query: str) -> list[tuple[Any, ...]]:
+        """A small query result (counts, examples) as tuples, on the driver."""
+        ...
+
+    def components(self, edges: str, out: str) -> int:
+        """Connected components of ``edges(a, b)`` into ``out(node, label)``; returns rounds."""
+        ...
+
+    def map_batches(
+        self,
+        query: str,
+        job: BatchJob,
+        outputs: Mapping[str, pa.Schema],
+        *,
+        batch_size: int,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Run ``job`` over ``query``'s rows in batches of ``batch_size``; creates one
+        table per ``outputs`` entry (``job`` returns their batches in that order).
+        Returns facts for the manifest (such as the workers' peak memory)."""
+        ...
+
+    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
+        """Write ``query``'s rows, in order, passed through ``finish``, as Parquet at ``path``."""
+        ...
+
+    def table_names(self) -> set[str]:
+        """The tables the engine holds now."""
+        ...
+
+    def checkpoint(self, tables: Sequence[str]) -> dict[str, str | None]:
+        """Make ``tables`` durable; returns where each is stored (for :meth:`restore`)."""
+        ...
+
+    def restore(self, tables: Mapping[str, str | None]) -> None:
+        """Bring back tables made durable by :meth:`checkpoint` in an earlier run."""
+        ...
+
+    def close(self) -> None: ...

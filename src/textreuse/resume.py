@@ -1,0 +1,85 @@
+"""Completion markers of a run's stages, so that a failed run can be resumed.
+
+When a stage finishes, its tables are made durable by the engine (DuckDB keeps
+them in its database file; Spark writes them as Parquet folders) and a marker
+``_work/stages/NAME.json`` is written atomically: the tables, and the manifest as
+it stood. A run started again with ``resume`` restores the stages that have a
+marker, in order, and runs the rest. A run resumes only the work of the same
+inputs, options and engine (``_work/run.json``); ``threads`` may differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textreuse.config import RunConfig
+from textreuse.errors import ConfigError
+
+if TYPE_CHECKING:
+    from textreuse.engine.base import Engine
+    from textreuse.manifest import Manifest
+    from textreuse.output import OutputFolder
+
+#: Options that change how fast a run goes, never what it finds.
+_ANY_VALUE = ("threads",)
+
+
+class StageMarkers:
+    """The markers of one output folder's staging work."""
+
+    def __init__(
+        self,
+        folder: OutputFolder,
+        manifest: Manifest,
+        config: RunConfig,
+        inputs: Sequence[str | Path],
+        engine: str,
+    ) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.dir = folder.work_dir / "stages"
+        self.dir.mkdir(exist_ok=True)
+        parameters = {k: v for k, v in config.to_dict().items() if k not in _ANY_VALUE}
+        self.run_key = {
+            "inputs": [str(Path(p).resolve()) for p in inputs],
+            "parameters": parameters,
+            "engine": engine,
+        }
+        key_file = folder.work_dir / "run.json"
+        self.resuming = folder.resumed
+        if self.resuming:
+            started = json.loads(key_file.read_text(encoding="utf-8"))
+            if started != json.loads(json.dumps(self.run_key)):
+                raise ConfigError(
+                    f"cannot resume {folder.path}: the unfinished run there had other "
+                    "inputs, options or engine; run again without --resume to start over"
+                )
+        else:
+            _write_json(key_file, self.run_key)
+
+    def restore(self, stage: str, engine: Engine) -> bool:
+        """Restore ``stage`` if it finished before; once one has not, none after it is."""
+        marker = self.dir / f"{stage}.json"
+        if not self.resuming or not marker.exists():
+            self.resuming = False
+            return False
+        done = json.loads(marker.read_text(encoding="utf-8"))
+        engine.restore(done["tables"])
+        self.manifest.restore(done["manifest"], stage)
+        return True
+
+    def finish(self, stage: str, engine: Engine, tables: Iterable[str]) -> None:
+        """Make the stage's new tables durable, then write its marker."""
+        stored = engine.checkpoint(sorted(tables))
+        _write_json(self.dir / f"{stage}.json", {"tables": stored, "manifest": self.manifest.data})
+        self.folder.keep_on_failure = True
+
+
+def _write_json(path: Path, data: Any) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    os.replace(partial, path)
