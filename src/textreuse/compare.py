@@ -7,14 +7,12 @@ from typing import Any
 
 from textreuse.core.align import AlignParams, Passage, PreparedText, align_prepared
 from textreuse.core.rewrite import RewriteProfile, rewrite_profile
-from textreuse.core.similarity import lexical_similarity
+from textreuse.core.similarity import lexical_similarity, similarity
 
 SENTENCE_WORDS = 50
 """Up to this many words (the longer text), ``score`` is the sentence-level similarity."""
 DOCUMENT_WORDS = 200
 """From this many words (the longer text), ``score`` is the passage score."""
-SEMANTIC_SHARE = 0.5
-"""Share of the semantic cosine in the sentence-level similarity with ``semantic=True``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +29,10 @@ class Comparison:
     * ``sentence``, the sentence-level similarity: ``lexical``
       (:func:`textreuse.core.similarity.lexical_similarity`: weighted soft word
       coverage, word order, length ratio, numbers), or with ``semantic=True``
-      the mean of ``lexical`` and ``semantic`` (the embedding cosine).
+      the paraphrase score of :func:`textreuse.semantic.semantic_score` (a
+      logistic regression fitted on MRPC over the lexical similarity, n-gram
+      and character overlap, the embedding cosine and a token-embedding
+      alignment).
 
     ``score = w * sentence + (1 - w) * passage_score`` with ``w = 1`` for
     ``n <= SENTENCE_WORDS`` (50), ``w = 0`` for ``n >= DOCUMENT_WORDS`` (200),
@@ -83,11 +84,8 @@ def sentence_weight(words_a: int, words_b: int) -> float:
     return (DOCUMENT_WORDS - longer) / (DOCUMENT_WORDS - SENTENCE_WORDS)
 
 
-def blend(passage_score: float, lexical: float, semantic: float | None, weight: float) -> float:
+def blend(passage_score: float, sentence: float, weight: float) -> float:
     """``score`` from its parts (see :class:`Comparison`), in [0, 1]."""
-    sentence = lexical
-    if semantic is not None:
-        sentence = (1.0 - SEMANTIC_SHARE) * lexical + SEMANTIC_SHARE * semantic
     return min(1.0, max(0.0, weight * sentence + (1.0 - weight) * passage_score))
 
 
@@ -122,13 +120,18 @@ def compare(
     weight = sentence_weight(words_a, words_b)
     lexical: float | None = None
     cosine: float | None = None
+    sentence: float | None = None
     if weight > 0.0:
-        lexical = lexical_similarity(a, b)
         if semantic:
-            from textreuse.semantic import semantic_similarity
+            from textreuse.semantic import semantic_score
 
-            cosine = semantic_similarity(a, b)
-    score = passage_score if lexical is None else blend(passage_score, lexical, cosine, weight)
+            parts = similarity(a, b)
+            lexical = parts.score
+            result = semantic_score(a, b, parts)
+            cosine, sentence = result.cosine, result.score
+        else:
+            lexical = sentence = lexical_similarity(a, b)
+    score = passage_score if sentence is None else blend(passage_score, sentence, weight)
     if a == b:
         score = 1.0
     rewrites = tuple(
