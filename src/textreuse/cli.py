@@ -179,6 +179,9 @@ def main() -> None:
 )
 @click.option("--verbose", is_flag=True, help="Let Spark log warnings and show its progress.")
 @click.option(
+    "--keep-work", is_flag=True, help="Keep the intermediate tables in OUT/_work for inspection."
+)
+@click.option(
     "--progress",
     type=click.Choice(["auto", "bar", "log", "none"]),
     default="auto",

@@ -265,12 +265,12 @@ class _Job:
                JOIN docs AS da ON da.doc_key = p.ka JOIN records AS ra ON ra.doc_id = da.doc_id
                JOIN docs AS db ON db.doc_key = p.kb JOIN records AS rb ON rb.doc_id = db.doc_id
                LEFT JOIN doc_span_lists AS sa ON sa.doc_id = da.doc_id
-               LEFT JOIN doc_span_lists AS sb ON sb.doc_id = db.doc_id
-               ORDER BY p.ka, p.kb""",
+               LEFT JOIN doc_span_lists AS sb ON sb.doc_id = db.doc_id""",
             functools.partial(_one_output, functools.partial(align_batch, self.config.align)),
             {"aligned": ALIGNED_SCHEMA},
             batch_size=256,
             progress=self.reporter.advance,
+            cluster_by=("ka", "kb"),  # a worker prepares each text once for its pairs
         )
         self._stage_facts(facts)
 

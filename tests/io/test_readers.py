@@ -311,6 +311,38 @@ def test_txt_binary_and_undecodable(tmp_path: Path) -> None:
     assert [r["doc_id"] for r in rows] == ["bin.txt", "latin.txt", "ok.txt"]
 
 
+def test_partitioned_parquet_folder(tmp_path: Path) -> None:
+    """A folder of record files (a partitioned Parquet data set, as Spark writes one)
+    is read file by file, each record with its own id; markers are listed as ignored."""
+    folder = tmp_path / "corpus"
+    (folder / "site=a").mkdir(parents=True)
+    (folder / "site=b").mkdir()
+    pq.write_table(
+        pa.table({"id": ["a1", "a2"], "text": ["first", "second"]}),
+        folder / "site=a" / "part-00000.parquet",
+    )
+    pq.write_table(
+        pa.table({"id": ["b1", "a1"], "text": ["third", "a duplicate id"]}),
+        folder / "site=b" / "part-00001.parquet",
+    )
+    (folder / "site=b" / "extra.jsonl").write_text('{"id": "j1", "text": "from json"}\n')
+    (folder / "_SUCCESS").write_text("")
+    (folder / "site=a" / ".part-00000.parquet.crc").write_bytes(b"\x00")
+    rows, reader = read_paths(folder)
+    assert [(r["doc_id"], r["status"]) for r in rows[:4]] == [
+        ("a1", "ok"),
+        ("a2", "ok"),
+        ("j1", "ok"),
+        ("b1", "ok"),
+    ]
+    assert rows[4]["status"] == "rejected"
+    assert str(rows[4]["doc_id"]).endswith("part-00001.parquet#row 2")
+    (reject,) = reader.rejects
+    assert reject.source.endswith("part-00001.parquet") and "a1" in reject.reason
+    assert reader.stats.files == 3
+    assert os.path.join(str(folder), "_SUCCESS") in reader.stats.ignored_files
+
+
 def test_unreadable_txt_inside_folder(tmp_path: Path) -> None:
     folder = tmp_path / "c"
     folder.mkdir()

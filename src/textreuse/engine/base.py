@@ -60,9 +60,12 @@ class Engine(Protocol):
         *,
         batch_size: int,
         progress: Progress | None = None,
+        cluster_by: Sequence[str] = (),
     ) -> dict[str, Any]:
         """Run ``job`` over ``query``'s rows in batches of ``batch_size``; creates one
         table per ``outputs`` entry (``job`` returns their batches in that order).
+        ``cluster_by``: rows come sorted by these columns, and rows that share the
+        first go to one task (so a worker's caches keyed by it stay warm).
         Returns facts for the manifest (such as the workers' peak memory)."""
         ...
 

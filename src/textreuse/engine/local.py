@@ -119,9 +119,12 @@ class DuckDBEngine:
         *,
         batch_size: int,
         progress: Progress | None = None,
+        cluster_by: Sequence[str] = (),
     ) -> dict[str, Any]:
         """Run ``job`` in the worker pool; each output is streamed to
         ``work_dir/NAME.parquet`` and loaded as table ``NAME``."""
+        if cluster_by:
+            query = f"SELECT * FROM ({query}) AS q ORDER BY {', '.join(cluster_by)}"
         reader = self.arrow_reader(query, batch_size=batch_size)
         paths = {name: self.work_dir / f"{name}.parquet" for name in outputs}
         writers = [pq.ParquetWriter(paths[name], schema) for name, schema in outputs.items()]

@@ -230,12 +230,10 @@ GROUP_POSTINGS = Step(
 INDEXED_POSTINGS = Step(
     "indexed_postings",
     """
-    SELECT gp.h, gp.grp, gp.doc_key
-    FROM group_postings AS gp
-    JOIN (
-        SELECT h FROM group_postings GROUP BY h
-        HAVING count(*) BETWEEN 2 AND {max_df}
-    ) AS kept ON kept.h = gp.h
+    SELECT h, grp, doc_key FROM (
+        SELECT h, grp, doc_key, count(*) OVER (PARTITION BY h) AS df FROM group_postings
+    ) AS gp
+    WHERE df BETWEEN 2 AND {max_df}
     """,
 )
 

@@ -14,6 +14,7 @@ DISTINCT window aggregates, explicit ``CAST``). Needs ``pip install
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from textreuse.engine.base import BatchJob, FinishJob, Progress
 from textreuse.engine.plan import (
@@ -41,6 +43,16 @@ if TYPE_CHECKING:
 #: Spark's own log level unless the engine is verbose.
 QUIET_LOG_LEVEL = "ERROR"
 
+#: Tasks per core of a batch function with ``cluster_by`` (the load balances better
+#: over small tasks; a task's rows still share their first column's values).
+MAP_TASKS_PER_CORE = 4
+
+#: Session settings the results depend on: dates in UTC, timestamps as Arrow reads them.
+_RESULT_SETTINGS = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+}
+
 _LOG4J2 = """\
 rootLogger.level = {level}
 rootLogger.appenderRef.stderr.ref = console
@@ -54,6 +66,23 @@ appender.console.layout.pattern = %d{{yy/MM/dd HH:mm:ss}} %p %c{{1}}: %m%n%ex
 """
 
 
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Point this process's standard error (file descriptor 2) at ``path`` for a while,
+    so that child processes started meanwhile write theirs there."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.dup2(target, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(target)
+
+
 def require_spark_extra() -> None:
     """Raise :class:`MissingExtraError` unless PySpark imports."""
     try:
@@ -63,14 +92,15 @@ def require_spark_extra() -> None:
 
 
 class SparkEngine:
-    """Executes plan steps as cached Spark temporary views.
+    """Executes plan steps as Spark temporary views over Parquet folders.
 
     ``master`` is a Spark master URL; by default ``local[threads]`` (``local[2]``).
     ``partitions`` sets ``spark.sql.shuffle.partitions`` (by default ``2 * threads``
     in local mode, Spark's default on a cluster). ``conf`` adds Spark settings
-    (``spark.executor.memory``, ...). ``spark`` reuses a running session instead
-    (the engine then neither configures nor stops it). Spark logs errors only,
-    unless ``verbose``.
+    (``spark.executor.memory``, ...). ``spark`` reuses a running session instead,
+    as does an engine given no ``master`` in a process where a session is active
+    (a notebook's, say); the engine then neither configures nor stops it. Spark
+    logs errors only, unless ``verbose``.
 
     Batch functions run inside Spark tasks (``mapInArrow``) and their results are
     written by the executors as Parquet folders under ``work_dir``, as are the
@@ -103,12 +133,18 @@ class SparkEngine:
         PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(
             logging.WARNING if verbose else logging.CRITICAL
         )
+        if spark is None and master is None:
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.getActiveSession()
         self._owns_session = spark is None
         self.spark = (
             spark
             if spark is not None
             else self._start(work_dir, threads, master, memory_limit, conf or {}, verbose)
         )
+        for key, value in _RESULT_SETTINGS.items():  # a reused session needs them too
+            self.spark.conf.set(key, value)
         if partitions is not None:
             self.spark.conf.set("spark.sql.shuffle.partitions", str(int(partitions)))
 
@@ -132,8 +168,7 @@ class SparkEngine:
             # read before the JVM starts, so even start-up messages follow the level
             "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={log_config.as_uri()}",
             "spark.ui.showConsoleProgress": "true" if verbose else "false",
-            "spark.sql.session.timeZone": "UTC",
-            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+            **_RESULT_SETTINGS,
             "spark.local.dir": str(work_dir / "spark-tmp"),
             "spark.sql.warehouse.dir": str(work_dir / "spark-warehouse"),
         }
@@ -149,7 +184,13 @@ class SparkEngine:
         builder = SparkSession.builder.master(master).appName("textreuse")
         for key, value in settings.items():
             builder = builder.config(key, value)
-        spark = builder.getOrCreate()
+        if verbose:
+            spark = builder.getOrCreate()
+        else:
+            # what the JVM prints before its log settings apply (start-up notices) goes
+            # to a file: the JVM keeps the standard error it was started with
+            with _stderr_to(work_dir / "spark-driver.log"):
+                spark = builder.getOrCreate()
         spark.sparkContext.setLogLevel(level)
         return spark
 
@@ -168,9 +209,21 @@ class SparkEngine:
         self._stored[name] = str(path)
 
     def run(self, step: Step, **params: Any) -> int:
-        """Create the step's table (a cached view); returns its row count."""
+        """Compute the step's table into a Parquet folder (by the executors) and register
+        it as a view read from there; returns its row count.
+
+        Every table is stored as it is made: a later step's plan starts from files,
+        never from the steps before it, memory holds no table, and a finished stage
+        is already durable for ``--resume``.
+        """
         frame = self.spark.sql(step.sql.format(**params))
-        return self._materialize(step.name, frame)
+        self._write_table(step.name, frame)
+        return self._stored_rows(step.name)
+
+    def _stored_rows(self, name: str) -> int:
+        """Rows of a stored table, from its Parquet footers (no Spark job)."""
+        folder = Path(self._stored[name])
+        return sum(pq.ParquetFile(part).metadata.num_rows for part in folder.glob("*.parquet"))
 
     def count(self, table: str) -> int:
         row = self.spark.sql(f"SELECT count(*) FROM {table}").first()
@@ -183,12 +236,12 @@ class SparkEngine:
         return set(self._tables)
 
     def checkpoint(self, tables: Sequence[str]) -> dict[str, str | None]:
-        """Write each table that is not Parquet already to ``work_dir/tables/NAME``
-        (by the executors) and read it back from there, which also cuts its lineage."""
+        """Tables are stored as they are made; any that is not (none, as the pipeline
+        uses the engine) is written to ``work_dir/tables/NAME`` now."""
         stored: dict[str, str | None] = {}
         for name in tables:
             if name not in self._stored:
-                self._write_table(name, self._tables[name], self.work_dir / "tables" / name)
+                self._write_table(name, self._tables[name])
             stored[name] = self._stored[name]
         return stored
 
@@ -206,17 +259,24 @@ class SparkEngine:
         *,
         batch_size: int,
         progress: Progress | None = None,
+        cluster_by: Sequence[str] = (),
     ) -> dict[str, Any]:
         """Run ``job`` in Spark tasks (``mapInArrow``); the executors write each
         output to the Parquet folder ``work_dir/NAME``, loaded as view ``NAME``.
 
-        With several outputs, each task's results travel as one struct column per
-        output (one filled per row), written once to ``work_dir/_map_NAME`` and split.
+        ``cluster_by`` hash-partitions the rows by its first column into
+        :data:`MAP_TASKS_PER_CORE` tasks per core (small tasks balance the load)
+        and sorts each task's rows. With several outputs, each task's results
+        travel as one struct column per output (one filled per row), written once
+        to ``work_dir/_map_NAME`` and split.
         """
         from pyspark.sql.pandas.types import from_arrow_schema
 
         self.spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_size))
         frame = self.spark.sql(query)
+        if cluster_by:
+            tasks = MAP_TASKS_PER_CORE * self.spark.sparkContext.defaultParallelism
+            frame = frame.repartition(tasks, cluster_by[0]).sortWithinPartitions(*cluster_by)
         names = list(outputs)
         if len(names) == 1:
             schema = outputs[names[0]]
@@ -234,10 +294,15 @@ class SparkEngine:
         shutil.rmtree(folder, ignore_errors=True)
         return {}
 
-    def _write_table(self, name: str, frame: DataFrame, path: Path | None = None) -> None:
-        """Write ``frame`` as Parquet (by default to ``work_dir/NAME``) and register it
-        as view ``NAME``, read from there."""
-        path = path or self.work_dir / name
+    def _write_table(self, name: str, frame: DataFrame) -> None:
+        """Write ``frame`` as Parquet to ``work_dir/tables/NAME`` and register it as view
+        ``NAME``, read from there (a table read while it is replaced gets a new folder)."""
+        path = self.work_dir / "tables" / name
+        in_use = set(self._stored.values())
+        for version in itertools.count(1):
+            if str(path) not in in_use:
+                break
+            path = self.work_dir / "tables" / f"{name}.{version}"
         frame.write.mode("overwrite").parquet(str(path))
         self._replace(name, self.spark.read.schema(frame.schema).parquet(str(path)))
         self._stored[name] = str(path)
@@ -276,6 +341,7 @@ class SparkEngine:
             ).first()
             self.spark.catalog.dropTempView(f"{out}_next")
             self._replace(out, labels)
+            self._stored[out] = str(path)
             shutil.rmtree(previous[0])
             previous = (path, labels)
             if row is None or row[0] == 0:
@@ -310,15 +376,6 @@ class SparkEngine:
                 )
 
         return pa.RecordBatchReader.from_batches(schema, batches())
-
-    def _materialize(self, name: str, frame: DataFrame) -> int:
-        """Cache ``frame``, compute it (returns its row count) and register it as ``name``."""
-        from pyspark import StorageLevel
-
-        frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
-        rows = frame.count()
-        self._replace(name, frame)
-        return rows
 
     def _replace(self, name: str, frame: DataFrame) -> None:
         """Register ``frame`` as view ``name``, releasing what the name held before."""

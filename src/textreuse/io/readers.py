@@ -342,11 +342,22 @@ class RecordReader:
             if _is_html(rel):
                 yield from self._html_items(source, rel)
                 continue
+            if _is_record_file(rel):  # a partitioned data set: each file's own records
+                yield from self._file_items(source, self._record_file(source))
+                continue
             self.stats.files += 1
             for record in read_text_file(
                 source, rel, self.max_doc_chars, self.txt_fallback_encoding
             ):
                 yield source, record
+
+    def _record_file(self, path: str) -> Iterator[RawRecord]:
+        kind = input_kind(path)
+        if kind == "jsonl":
+            return read_jsonl(path)
+        if kind == "csv":
+            return read_csv(path)
+        return read_parquet(path, self.batch_size)
 
     def _html_items(self, path: str, doc_id: str) -> Iterator[PageTask]:
         self.stats.files += 1
@@ -493,10 +504,23 @@ def _scan_folder(
             ignored.append(path + os.sep if is_dir else path)
         elif is_dir:
             _scan_folder(folder, entry_rel, files, ignored, unreadable)
-        elif (entry.name.lower().endswith(".txt") or _is_html(entry.name)) and entry.is_file():
+        elif (
+            entry.name.lower().endswith(".txt")
+            or _is_html(entry.name)
+            or _is_record_file(entry.name)
+        ) and entry.is_file():
             files.append((entry_rel, path))
         else:
             ignored.append(path)
+
+
+#: Files of records (each with its own ``id``) that a folder may hold, like the
+#: part files of a partitioned Parquet data set.
+RECORD_FILE_SUFFIXES = (".parquet", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".csv")
+
+
+def _is_record_file(name: str) -> bool:
+    return name.lower().endswith(RECORD_FILE_SUFFIXES)
 
 
 def _is_html(name: str) -> bool:

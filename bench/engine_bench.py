@@ -1,0 +1,111 @@
+"""Engine benchmark (issue #6): the local engine against Spark, on the scale corpora.
+
+For each corpus and engine, runs ``textreuse run`` as its own process (the Spark
+run in ``local[THREADS]`` mode, its driver JVM capped by ``--driver-memory``) and
+prints one JSON line: wall seconds and peak RSS of the whole process tree (Python,
+JVM and workers), the manifest's per-stage seconds, output counts, and the size on
+disk of every intermediate table (the run keeps its work folder for this), the
+figures ``docs/scaling.md`` builds on. Spark rows also give their time as a
+multiple of the local engine's on the same corpus::
+
+    python bench/engine_bench.py --scale-dir DIR [--sizes 20k,100k,400k]
+        [--engines local,spark] [--threads 2] [--driver-memory 4g]
+
+Scale corpora are built by ``python3 ../shared/tools/make_corpora.py DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from run_bench import CLI, timed
+
+
+def folder_mb(path: Path) -> float:
+    """Size of a file or folder on disk, in MB."""
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def table_sizes(work: Path) -> dict[str, float]:
+    """MB on disk of each intermediate table a run kept in ``work``."""
+    sizes: dict[str, float] = {}
+    tables = work / "tables"
+    if tables.is_dir():  # Spark: one Parquet folder per table
+        for folder in sorted(tables.iterdir()):
+            sizes[folder.name] = round(folder_mb(folder), 2)
+    for name in ("records.parquet", "postings", "doc_words", "aligned"):
+        path = work / name
+        if path.exists():
+            sizes[name] = round(folder_mb(path), 2)
+    return sizes
+
+
+def run_once(corpus: Path, out: Path, engine: str, threads: int, driver_memory: str) -> dict:
+    command = [
+        *CLI,
+        "run",
+        str(corpus),
+        "--out",
+        str(out),
+        "--overwrite",
+        "-q",
+        "--keep-work",  # for the table sizes
+        "--threads",
+        str(threads),
+        "--engine",
+        engine,
+    ]
+    if engine == "spark":
+        command += ["--spark-conf", f"spark.driver.memory={driver_memory}"]
+    speed = timed(command)
+    manifest = json.loads((out / "manifest.json").read_text())
+    row = {
+        "corpus": corpus.stem,
+        "engine": engine,
+        **speed,
+        "stages_s": {k: v["seconds"] for k, v in manifest["stages"].items()},
+        "output_counts": manifest["output_counts"],
+        "candidate_pairs": manifest["stages"]["candidates"].get("candidate_pairs"),
+        "align_pairs": manifest["stages"]["candidates"].get("align_pairs"),
+        "table_mb": table_sizes(out / "_work"),
+    }
+    shutil.rmtree(out)
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale-dir", type=Path, required=True)
+    parser.add_argument("--sizes", default="20k,100k,400k")
+    parser.add_argument("--engines", default="local,spark")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--driver-memory", default="4g")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="textreuse-engine-bench-") as tmp:
+        for size in args.sizes.split(","):
+            corpus = args.scale_dir / f"scale-{size}.jsonl"
+            if not corpus.exists():
+                print(f"{corpus} not found", file=sys.stderr)
+                continue
+            local_wall = None
+            for engine in args.engines.split(","):
+                row = run_once(
+                    corpus, Path(tmp) / f"{size}-{engine}", engine, args.threads, args.driver_memory
+                )
+                if engine == "local":
+                    local_wall = row["wall_s"]
+                elif local_wall:
+                    row["times_local"] = round(row["wall_s"] / local_wall, 2)
+                print(json.dumps(row), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

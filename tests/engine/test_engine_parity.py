@@ -1,0 +1,121 @@
+"""The Spark engine gives exactly the local engine's results, end to end (issue #6).
+
+Each data set is run by ``textreuse.run`` on the local engine and on Spark
+(``local[2]``, one session for the module, which the pipeline's engine picks up as
+the active session). Every output table must be the same, row for row and in
+order (ids, offsets, scores, clusters, groups), and so must the rejects and the
+manifest's counts. The Spark run of the example corpus is first broken in a late
+stage and then resumed, so resuming is checked on Spark too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from textreuse.errors import MissingExtraError
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO.parent / "shared" / "data"
+EXAMPLES = REPO / "examples" / "corpus.jsonl"
+
+#: data set: inputs and options
+DATA_SETS: dict[str, tuple[list[Path], dict[str, Any]]] = {
+    "seeds": ([DATA / "seeds"], {}),
+    "examples": ([EXAMPLES], {}),
+    "clough-dev": ([DATA / "clough-dev" / "docs"], {"txt_fallback_encoding": "cp1252"}),
+    "pan13-dev": ([DATA / "pan13-dev" / "susp", DATA / "pan13-dev" / "src"], {}),
+}
+OUTPUTS = ("documents", "passages", "clusters", "duplicates", "sites")
+
+
+@pytest.fixture(scope="module")
+def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A ``local[2]`` session for the module; the pipeline's engines reuse it."""
+    pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
+    from textreuse.engine.spark import SparkEngine
+
+    # adaptive execution costs seconds per statement on tables this small, and
+    # changes no result
+    owner = SparkEngine(
+        tmp_path_factory.mktemp("spark"), 2, conf={"spark.sql.adaptive.enabled": "false"}
+    )
+    yield owner.spark
+    owner.close()
+
+
+def _run(inputs: list[Path], out: Path, engine: str, **options: Any) -> dict[str, Any]:
+    import textreuse
+
+    return textreuse.run(inputs, out, engine=engine, threads=2, progress="none", **options)
+
+
+def _assert_same_outputs(local: Path, spark: Path) -> None:
+    for name in OUTPUTS:
+        expected = pq.read_table(local / f"{name}.parquet")
+        found = pq.read_table(spark / f"{name}.parquet")
+        assert found.schema.equals(expected.schema), name
+        assert found.to_pylist() == expected.to_pylist(), name
+    assert (spark / "rejects.jsonl").read_text() == (local / "rejects.jsonl").read_text()
+    local_manifest = json.loads((local / "manifest.json").read_text())
+    spark_manifest = json.loads((spark / "manifest.json").read_text())
+    for key in ("input_counts", "output_counts", "dates", "directions"):
+        assert spark_manifest[key] == local_manifest[key], key
+    assert spark_manifest["engine"] == "spark"
+
+
+@pytest.mark.parametrize("data_set", ["seeds", "clough-dev", "pan13-dev"])
+def test_spark_gives_the_local_results(data_set: str, tmp_path: Path, spark_session: Any) -> None:
+    inputs, options = DATA_SETS[data_set]
+    if not all(path.exists() for path in inputs):
+        pytest.skip(f"{data_set} is not in {DATA}")
+    _run(inputs, tmp_path / "local", "local", **options)
+    manifest = _run(inputs, tmp_path / "spark", "spark", **options)
+    _assert_same_outputs(tmp_path / "local", tmp_path / "spark")
+    assert manifest["output_counts"]["passages"] > 0, "the data set exercises nothing"
+
+
+def test_spark_run_resumes_after_a_failure_with_the_local_results(
+    tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textreuse.pipeline as pipeline
+
+    inputs, options = DATA_SETS["examples"]
+    _run(inputs, tmp_path / "local", "local", **options)
+
+    def broken(self: object) -> None:
+        raise RuntimeError("cluster stage exploded")
+
+    out = tmp_path / "spark"
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline._Job, "cluster", broken)
+        with pytest.raises(RuntimeError, match="exploded"):
+            _run(inputs, out, "spark", **options)
+    assert not out.exists()
+    manifest = _run(inputs, out, "spark", resume=True, **options)
+    assert manifest["resumed_stages"] == [
+        "ingest",
+        "boilerplate",
+        "keys",
+        "fingerprint",
+        "candidates",
+        "align",
+    ]
+    _assert_same_outputs(tmp_path / "local", out)
+
+
+def test_spark_engine_without_pyspark_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(MissingExtraError, match=r"pip install 'textreuse\[spark\]'"):
+        _run([EXAMPLES], tmp_path / "out", "spark")
+    assert not (tmp_path / "out").exists()
