@@ -9,7 +9,10 @@ figures ``docs/scaling.md`` builds on. Spark rows also give their time as a
 multiple of the local engine's on the same corpus::
 
     python bench/engine_bench.py --scale-dir DIR [--sizes 20k,100k,400k]
-        [--engines local,spark] [--threads 2] [--driver-memory 4g]
+        [--engines local,spark] [--threads 2] [--driver-memory 4g] [--shuffle]
+
+``--shuffle`` turns on Spark's event log and adds the shuffle MB written and read
+in each textreuse stage.
 
 Scale corpora are built by ``python3 ../shared/tools/make_corpora.py DIR``.
 """
@@ -47,7 +50,46 @@ def table_sizes(work: Path) -> dict[str, float]:
     return sizes
 
 
-def run_once(corpus: Path, out: Path, engine: str, threads: int, driver_memory: str) -> dict:
+def shuffle_mb(event_log: Path) -> dict[str, dict[str, float]]:
+    """Shuffle MB written and read per textreuse stage, from a Spark event log
+    (jobs are grouped by stage: ``textreuse:STAGE``)."""
+    group_of_stage: dict[int, str] = {}
+    totals: dict[str, dict[str, float]] = {}
+    for log in sorted(path for path in event_log.rglob("*") if path.is_file()):
+        with log.open(encoding="utf-8") as handle:
+            for line in handle:
+                event = json.loads(line)
+                kind = event.get("Event")
+                if kind == "SparkListenerJobStart":
+                    group = (event.get("Properties") or {}).get("spark.jobGroup.id", "")
+                    for stage_id in event.get("Stage IDs", []):
+                        group_of_stage[stage_id] = group.removeprefix("textreuse:")
+                elif kind == "SparkListenerTaskEnd":
+                    metrics = event.get("Task Metrics") or {}
+                    group = group_of_stage.get(event.get("Stage ID"), "")
+                    entry = totals.setdefault(
+                        group, {"shuffle_write_mb": 0.0, "shuffle_read_mb": 0.0}
+                    )
+                    write = metrics.get("Shuffle Write Metrics") or {}
+                    read = metrics.get("Shuffle Read Metrics") or {}
+                    entry["shuffle_write_mb"] += write.get("Shuffle Bytes Written", 0) / 1e6
+                    entry["shuffle_read_mb"] += (
+                        read.get("Remote Bytes Read", 0) + read.get("Local Bytes Read", 0)
+                    ) / 1e6
+    return {
+        group: {key: round(value, 1) for key, value in entry.items()}
+        for group, entry in sorted(totals.items())
+    }
+
+
+def run_once(
+    corpus: Path,
+    out: Path,
+    engine: str,
+    threads: int,
+    driver_memory: str,
+    event_log: Path | None = None,
+) -> dict:
     command = [
         *CLI,
         "run",
@@ -64,6 +106,16 @@ def run_once(corpus: Path, out: Path, engine: str, threads: int, driver_memory: 
     ]
     if engine == "spark":
         command += ["--spark-conf", f"spark.driver.memory={driver_memory}"]
+        if event_log is not None:
+            event_log.mkdir(parents=True)
+            command += [
+                "--spark-conf",
+                "spark.eventLog.enabled=true",
+                "--spark-conf",
+                f"spark.eventLog.dir={event_log.as_uri()}",
+                "--spark-conf",  # plain JSON lines, to read back here
+                "spark.eventLog.compress=false",
+            ]
     speed = timed(command)
     manifest = json.loads((out / "manifest.json").read_text())
     row = {
@@ -76,6 +128,8 @@ def run_once(corpus: Path, out: Path, engine: str, threads: int, driver_memory: 
         "align_pairs": manifest["stages"]["candidates"].get("align_pairs"),
         "table_mb": table_sizes(out / "_work"),
     }
+    if event_log is not None and engine == "spark":
+        row["shuffle_mb_by_stage"] = shuffle_mb(event_log)
     shutil.rmtree(out)
     return row
 
@@ -87,6 +141,9 @@ def main() -> int:
     parser.add_argument("--engines", default="local,spark")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument(
+        "--shuffle", action="store_true", help="Spark event log: shuffle MB per stage."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="textreuse-engine-bench-") as tmp:
         for size in args.sizes.split(","):
@@ -97,7 +154,12 @@ def main() -> int:
             local_wall = None
             for engine in args.engines.split(","):
                 row = run_once(
-                    corpus, Path(tmp) / f"{size}-{engine}", engine, args.threads, args.driver_memory
+                    corpus,
+                    Path(tmp) / f"{size}-{engine}",
+                    engine,
+                    args.threads,
+                    args.driver_memory,
+                    Path(tmp) / f"{size}-events" if args.shuffle else None,
                 )
                 if engine == "local":
                     local_wall = row["wall_s"]

@@ -59,6 +59,9 @@ from textreuse.stages.ingest import LINE_HASHES_FILE, PATTERN_SPANS_FILE, ingest
 
 #: Characters two occurrences in one document may overlap and still be separate spans.
 OVERLAP_SLACK = 40
+#: Direction by word containment: the source side of a passage has at least this
+#: many more words the other side lacks than the other way round.
+MIN_OMITTED_WORDS = 1
 #: Direction by containment: the shares of the two documents covered by the pair's
 #: passages must differ by at least this much.
 MIN_CONTAINMENT = 0.2
@@ -169,10 +172,12 @@ class _Job:
             if markers.restore(name, self.engine):
                 continue
             before = self.engine.table_names()
+            self.engine.describe(name)
             with self.manifest.stage(name):
                 stage: Callable[[], None] = getattr(self, name)
                 stage()
             markers.finish(name, self.engine, self.engine.table_names() - before)
+        self.engine.describe("write")
         with self.manifest.stage("write"):
             self.reporter.stage("writing output")
             counts = write_outputs(self.engine, self.folder)
@@ -288,6 +293,7 @@ class _Job:
         for step in PROVENANCE_STEPS:
             self.engine.run(
                 step,
+                min_omitted=MIN_OMITTED_WORDS,
                 min_containment=MIN_CONTAINMENT,
                 min_support_ratio=MIN_SUPPORT_RATIO,
                 tiebreak_weight=TIEBREAK_WEIGHT,

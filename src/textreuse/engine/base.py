@@ -32,6 +32,10 @@ class Engine(Protocol):
     name: str
     work_dir: Path
 
+    def describe(self, stage: str) -> None:
+        """Name the work that follows after a pipeline stage (Spark's job group)."""
+        ...
+
     def load_parquet(self, name: str, path: Path) -> None:
         """Create table ``name`` from a Parquet file or folder."""
         ...

@@ -51,6 +51,9 @@ class DuckDBEngine:
     def close(self) -> None:
         self.con.close()
 
+    def describe(self, stage: str) -> None:
+        """Nothing to name: DuckDB has no job list."""
+
     def load_parquet(self, name: str, path: Path) -> None:
         """Create table ``name`` from a Parquet file or folder (``*.parquet``)."""
         pattern = str(path / "*.parquet") if path.is_dir() else str(path)

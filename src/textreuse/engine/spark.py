@@ -203,6 +203,11 @@ class SparkEngine:
         if self._owns_session:
             self.spark.stop()
 
+    def describe(self, stage: str) -> None:
+        """Spark jobs from here on belong to job group ``textreuse:STAGE`` (in the
+        Spark UI, the event log and the status tracker)."""
+        self.spark.sparkContext.setJobGroup(f"textreuse:{stage}", f"textreuse {stage} stage")
+
     def load_parquet(self, name: str, path: Path) -> None:
         """Create view ``name`` over a Parquet file or folder (read when used, not cached)."""
         self._replace(name, self.spark.read.parquet(str(path)))
