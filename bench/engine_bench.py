@@ -55,9 +55,12 @@ def shuffle_mb(event_log: Path) -> dict[str, dict[str, float]]:
     (jobs are grouped by stage: ``textreuse:STAGE``)."""
     group_of_stage: dict[int, str] = {}
     totals: dict[str, dict[str, float]] = {}
-    for log in sorted(path for path in event_log.rglob("*") if path.is_file()):
+    logs = [p for p in event_log.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    for log in sorted(logs):  # skips the file system's .crc checksums
         with log.open(encoding="utf-8") as handle:
             for line in handle:
+                if not line.startswith("{"):
+                    continue
                 event = json.loads(line)
                 kind = event.get("Event")
                 if kind == "SparkListenerJobStart":
