@@ -169,6 +169,21 @@ def test_run_rejects_bad_option_values(tmp_path: Path, corpus_jsonl: Path) -> No
         assert not out.exists()
 
 
+def test_run_rejects_bad_engine_options(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "out"
+    cases = [
+        (["--engine", "flink"], 2, "flink"),
+        (["--spark-conf", "no-equals-sign"], 2, "KEY=VALUE"),
+        (["--spark-master", "local[2]"], 1, "need --engine spark"),
+        (["--partitions", "4"], 1, "need --engine spark"),
+    ]
+    for args, code, message in cases:
+        result = CliRunner().invoke(main, ["run", str(corpus_jsonl), "--out", str(out), *args])
+        assert result.exit_code == code, (args, result.output)
+        assert message in result.output, (args, result.output)
+        assert not out.exists()
+
+
 # --------------------------------------------------------------------------- compare
 
 

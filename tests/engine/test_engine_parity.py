@@ -11,6 +11,8 @@ stage and then resumed, so resuming is checked on Spark too.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,6 +82,22 @@ def test_spark_gives_the_local_results(data_set: str, tmp_path: Path, spark_sess
     assert manifest["output_counts"]["passages"] > 0, "the data set exercises nothing"
 
 
+def test_spark_command_line_is_quiet_and_gives_the_local_results(tmp_path: Path) -> None:
+    """``textreuse run --engine spark -q`` in its own process (its own JVM): nothing on
+    the terminal (Spark's start-up notices go to the work folder's log), same outputs."""
+    inputs, options = DATA_SETS["seeds"]
+    if not all(path.exists() for path in inputs):
+        pytest.skip(f"seeds are not in {DATA}")
+    pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
+    _run(inputs, tmp_path / "local", "local", **options)
+    command = [sys.executable, "-m", "textreuse.cli", "run", *map(str, inputs)]
+    command += ["--out", str(tmp_path / "spark"), "--engine", "spark", "--threads", "2", "-q"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
+    _assert_same_outputs(tmp_path / "local", tmp_path / "spark")
+
+
 def test_spark_run_resumes_after_a_failure_with_the_local_results(
     tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -112,8 +130,6 @@ def test_spark_run_resumes_after_a_failure_with_the_local_results(
 def test_spark_engine_without_pyspark_names_the_extra(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sys
-
     monkeypatch.setitem(sys.modules, "pyspark", None)
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)
     with pytest.raises(MissingExtraError, match=r"pip install 'textreuse\[spark\]'"):
