@@ -544,7 +544,7 @@ def test_failure_in_a_late_stage_leaves_no_output_and_resumes(
     assert done == sorted(STAGES[:6])
 
     # a different run may not resume it
-    with pytest.raises(ConfigError, match="other inputs, options or engine"):
+    with pytest.raises(ConfigError, match="other inputs, options, engine"):
         run_quick([corpus_jsonl], out, resume=True, min_words=20)
     manifest = run_quick([corpus_jsonl], out, resume=True)
     assert manifest["resumed_stages"] == list(STAGES[:6])

@@ -5,7 +5,8 @@ them in its database file; Spark writes them as Parquet folders) and a marker
 ``_work/stages/NAME.json`` is written atomically: the tables, and the manifest as
 it stood. A run started again with ``resume`` restores the stages that have a
 marker, in order, and runs the rest. A run resumes only the work of the same
-inputs, options and engine (``_work/run.json``); ``threads`` may differ.
+inputs, options, engine and textreuse version (``_work/run.json``); ``threads``
+may differ.
 """
 
 from __future__ import annotations
@@ -44,10 +45,13 @@ class StageMarkers:
         self.dir = folder.work_dir / "stages"
         self.dir.mkdir(exist_ok=True)
         parameters = {k: v for k, v in config.to_dict().items() if k not in _ANY_VALUE}
+        from textreuse import __version__
+
         self.run_key = {
             "inputs": [str(Path(p).resolve()) for p in inputs],
             "parameters": parameters,
             "engine": engine,
+            "version": __version__,
         }
         key_file = folder.work_dir / "run.json"
         self.resuming = folder.resumed
@@ -56,7 +60,8 @@ class StageMarkers:
             if started != json.loads(json.dumps(self.run_key)):
                 raise ConfigError(
                     f"cannot resume {folder.path}: the unfinished run there had other "
-                    "inputs, options or engine; run again without --resume to start over"
+                    "inputs, options, engine or textreuse version; run again without "
+                    "--resume to start over"
                 )
         else:
             _write_json(key_file, self.run_key)
