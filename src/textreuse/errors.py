@@ -37,3 +37,7 @@ class MissingExtraError(TextReuseError, ImportError):
         super().__init__(
             f"{feature} needs an optional dependency: pip install 'textreuse[{extra}]'"
         )
+
+
+class EngineError(TextReuseError):
+    """The engine could not start (for Spark: no Java, a master out of reach)."""

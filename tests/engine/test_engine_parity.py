@@ -98,6 +98,21 @@ def test_spark_command_line_is_quiet_and_gives_the_local_results(tmp_path: Path)
     _assert_same_outputs(tmp_path / "local", tmp_path / "spark")
 
 
+def test_spark_without_java_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"id": "a", "text": "one short text"}\n', encoding="utf-8")
+    python_bin = str(Path(sys.executable).parent)
+    env = {"PATH": f"{python_bin}:/usr/bin:/bin", "JAVA_HOME": str(tmp_path / "no-java")}
+    command = [sys.executable, "-m", "textreuse.cli", "run", str(corpus)]
+    command += ["--out", str(tmp_path / "out"), "--engine", "spark", "-q"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 1
+    assert "the Spark engine could not start a session on local[" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_spark_run_resumes_after_a_failure_with_the_local_results(
     tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

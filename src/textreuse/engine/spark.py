@@ -34,7 +34,7 @@ from textreuse.engine.plan import (
     MAX_COMPONENT_ROUNDS,
     Step,
 )
-from textreuse.errors import MissingExtraError
+from textreuse.errors import EngineError, MissingExtraError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -81,6 +81,22 @@ def _stderr_to(path: Path) -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(target)
+
+
+def _start_failure(master: str, error: Exception, driver_log: Path) -> str:
+    """What to tell a user whose Spark session did not start."""
+    lines = [f"the Spark engine could not start a session on {master}: {error}"]
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        lines.append(
+            "no Java found: Spark needs Java 17 or later on the PATH or in JAVA_HOME "
+            "(for example: apt install openjdk-17-jre-headless)"
+        )
+    if driver_log.exists():
+        tail = driver_log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+        if tail:
+            lines.append("last lines the Spark driver printed:")
+            lines.extend(f"  {line}" for line in tail)
+    return "\n".join(lines)
 
 
 def require_spark_extra() -> None:
@@ -184,13 +200,17 @@ class SparkEngine:
         builder = SparkSession.builder.master(master).appName("textreuse")
         for key, value in settings.items():
             builder = builder.config(key, value)
-        if verbose:
-            spark = builder.getOrCreate()
-        else:
-            # what the JVM prints before its log settings apply (start-up notices) goes
-            # to a file: the JVM keeps the standard error it was started with
-            with _stderr_to(work_dir / "spark-driver.log"):
+        driver_log = work_dir / "spark-driver.log"
+        try:
+            if verbose:
                 spark = builder.getOrCreate()
+            else:
+                # what the JVM prints before its log settings apply (start-up notices)
+                # goes to a file: the JVM keeps the standard error it was started with
+                with _stderr_to(driver_log):
+                    spark = builder.getOrCreate()
+        except Exception as error:  # PySpark raises plain runtime errors here
+            raise EngineError(_start_failure(master, error, driver_log)) from error
         spark.sparkContext.setLogLevel(level)
         return spark
 
