@@ -163,40 +163,30 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 emit(result)
                 if threads == thread_counts[0] and label == "html folder":
-                    scores = [
-                        tp_fp_fn(t["articleBody"], texts.get(k, ""), args.lowercase)
-                        for k, t in truth.items()
-                    ]
-                    emit(
-                        {
-                            "bench": "extraction-quality",
-                            "extractor": "textreuse ingest (textreuse.io.html)",
-                            "measure": measure,
-                            "pages": len(truth),
-                            "rejected": stats["rejected"],
-                            **summarise(scores),
-                        }
-                    )
-                    # what reuse detection sees: the extracted text less the
-                    # boilerplate spans found by the known-furniture patterns
+                    # what reuse detection sees: the extracted text, then that text
+                    # less the boilerplate spans found by the known-furniture patterns
                     cleaned = {
                         k: remove_spans(text, [(s.start, s.end) for s in find_boilerplate(text)])
                         for k, text in texts.items()
                     }
-                    scores = [
-                        tp_fp_fn(t["articleBody"], cleaned.get(k, ""), args.lowercase)
-                        for k, t in truth.items()
-                    ]
-                    emit(
-                        {
-                            "bench": "extraction-quality",
-                            "extractor": "textreuse ingest + boilerplate patterns",
-                            "measure": measure,
-                            "pages": len(truth),
-                            "rejected": stats["rejected"],
-                            **summarise(scores),
-                        }
-                    )
+                    for extractor, found in (
+                        ("textreuse ingest (textreuse.io.html)", texts),
+                        ("textreuse ingest + boilerplate patterns", cleaned),
+                    ):
+                        scores = [
+                            tp_fp_fn(t["articleBody"], found.get(k, ""), args.lowercase)
+                            for k, t in truth.items()
+                        ]
+                        emit(
+                            {
+                                "bench": "extraction-quality",
+                                "extractor": extractor,
+                                "measure": measure,
+                                "pages": len(truth),
+                                "rejected": stats["rejected"],
+                                **summarise(scores),
+                            }
+                        )
     return 0
 
 

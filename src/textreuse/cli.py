@@ -44,7 +44,7 @@ def _reading_options(fn: F) -> F:
             type=click.Choice(["skip", "fail"]),
             default="skip",
             show_default=True,
-            help="Skip bad records (listed in the rejects) or stop at the first.",
+            help="Skip bad records (listed in the rejects file) or stop at the first.",
         ),
         click.option(
             "--max-doc-chars",
@@ -53,7 +53,7 @@ def _reading_options(fn: F) -> F:
         ),
         click.option(
             "--txt-fallback-encoding",
-            help="Encoding for .txt files that are not valid UTF-8, e.g. cp1252 [none].",
+            help="Encoding for .txt files that are not valid UTF-8, e.g. cp1252 [none: reject].",
         ),
     ]
     for option in reversed(options):
@@ -67,7 +67,7 @@ def _align_options(fn: F) -> F:
         click.option(
             "--min-words",
             type=click.IntRange(min=1),
-            help="Shortest passage reported, in words [12].",
+            help="Shortest passage reported, in words [15].",
         ),
         click.option(
             "--min-seeds", type=click.IntRange(min=1), help="Shared n-grams a passage needs [2]."
@@ -131,22 +131,7 @@ def main() -> None:
     type=click.FloatRange(min=0, max=1),
     help="... and in at least this share of the site's texts [0.05].",
 )
-@click.option(
-    "--on-error",
-    type=click.Choice(["skip", "fail"]),
-    default="skip",
-    show_default=True,
-    help="Skip bad records (written to rejects.jsonl) or stop at the first.",
-)
-@click.option(
-    "--max-doc-chars",
-    type=click.IntRange(min=1),
-    help="Reject documents longer than this many characters [5000000].",
-)
-@click.option(
-    "--txt-fallback-encoding",
-    help="Encoding for .txt files that are not valid UTF-8, e.g. cp1252 [none: reject them].",
-)
+@_reading_options
 @click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
 @click.option(
     "--resume",

@@ -29,7 +29,6 @@ Progress = Callable[[int], None]
 class Engine(Protocol):
     """Named tables, plan steps, batch functions and output files."""
 
-    name: str
     work_dir: Path
 
     def describe(self, stage: str) -> None:

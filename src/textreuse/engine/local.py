@@ -29,8 +29,6 @@ class DuckDBEngine:
     are written to Parquet under ``work_dir`` and loaded as tables.
     """
 
-    name = "local"
-
     def __init__(
         self,
         work_dir: Path,

@@ -15,6 +15,7 @@ DISTINCT window aggregates, explicit ``CAST``). Needs ``pip install
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -124,8 +125,6 @@ class SparkEngine:
     (any path on one machine; a shared file system on a cluster).
     """
 
-    name = "spark"
-
     def __init__(
         self,
         work_dir: Path,
@@ -215,10 +214,9 @@ class SparkEngine:
         return spark
 
     def close(self) -> None:
-        """Drop this engine's views and cached data; stop the session if the engine started it."""
-        for name, frame in self._tables.items():
+        """Drop this engine's views; stop the session if the engine started it."""
+        for name in self._tables:
             self.spark.catalog.dropTempView(name)
-            frame.unpersist()
         self._tables.clear()
         if self._owns_session:
             self.spark.stop()
@@ -305,7 +303,8 @@ class SparkEngine:
         names = list(outputs)
         if len(names) == 1:
             schema = outputs[names[0]]
-            mapped = frame.mapInArrow(_OutputBatches(job, schema), from_arrow_schema(schema))
+            single = _FinishedBatches(functools.partial(_only_output, job), schema)
+            mapped = frame.mapInArrow(single, from_arrow_schema(schema))
             self._write_table(names[0], mapped)
             return {}
         packed = _packed_schema(outputs)
@@ -403,13 +402,10 @@ class SparkEngine:
         return pa.RecordBatchReader.from_batches(schema, batches())
 
     def _replace(self, name: str, frame: DataFrame) -> None:
-        """Register ``frame`` as view ``name``, releasing what the name held before."""
+        """Register ``frame`` as view ``name`` (nothing is cached: tables live in Parquet)."""
         self._stored.pop(name, None)
         frame.createOrReplaceTempView(name)
-        old = self._tables.get(name)
         self._tables[name] = frame
-        if old is not None and old is not frame:
-            old.unpersist()
 
 
 def _packed_schema(outputs: Mapping[str, pa.Schema]) -> pa.Schema:
@@ -417,19 +413,6 @@ def _packed_schema(outputs: Mapping[str, pa.Schema]) -> pa.Schema:
     return pa.schema(
         [pa.field(f"out{i}", pa.struct(list(schema))) for i, schema in enumerate(outputs.values())]
     )
-
-
-class _OutputBatches:
-    """``mapInArrow`` function: a one-output batch job over a task's batches."""
-
-    def __init__(self, job: BatchJob, schema: pa.Schema) -> None:
-        self.job = job
-        self.schema = schema
-
-    def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            (result,) = self.job(batch)
-            yield result.cast(self.schema)
 
 
 class _PackedBatches:
@@ -457,8 +440,14 @@ class _PackedBatches:
                 yield pa.RecordBatch.from_arrays(columns, schema=self.schema)
 
 
+def _only_output(job: BatchJob, batch: pa.RecordBatch) -> pa.RecordBatch:
+    (result,) = job(batch)
+    return result
+
+
 class _FinishedBatches:
-    """``mapInArrow`` function: an output query's batches in the output schema."""
+    """``mapInArrow`` function: each batch through a batch-to-batch function, in
+    ``schema``'s types (an output query's finish, or a one-output batch job)."""
 
     def __init__(self, finish: FinishJob, schema: pa.Schema) -> None:
         self.finish = finish
