@@ -398,8 +398,12 @@ def _components(engine: Any, path: Path) -> tuple[int, dict[int, int]]:
         [(100 + i, 101 + i) for i in range(40)] + [(120, 3), (900, 901)],
         # a star around 50 (given leaf to centre) and a star whose centre is its largest node
         [(leaf, 50) for leaf in range(51, 80)] + [(leaf, 300) for leaf in range(200, 230)],
+        # repeated and reversed edges, self-loops (7 is linked only to itself)
+        [(1, 2), (2, 1), (1, 2), (2, 2), (7, 7), (5, 2), (5, 5)],
+        # a sparse random graph: many components, some long paths
+        [(rng.randrange(400), rng.randrange(400)) for rng in [random.Random(6)] for _ in range(300)],
     ],
-    ids=["chain", "star"],
+    ids=["chain", "star", "loops", "random"],
 )
 def test_components_of_chain_and_star(
     tmp_path: Path, engines: tuple[DuckDBEngine, Any], pairs: list[tuple[int, int]]

@@ -13,8 +13,9 @@ import pyarrow.parquet as pq
 
 from textreuse.engine.base import BatchJob, FinishJob, Progress
 from textreuse.engine.plan import (
-    COMPONENTS_INIT,
-    COMPONENTS_STEP,
+    COMPONENTS_EDGES,
+    COMPONENTS_LABELS,
+    COMPONENTS_ROUND,
     MAX_COMPONENT_ROUNDS,
     Step,
 )
@@ -92,17 +93,18 @@ class DuckDBEngine:
         ``label`` is the smallest node of each component. Returns the rounds used.
         """
         con = self.con
-        con.execute(f"CREATE OR REPLACE TABLE {out} AS {COMPONENTS_INIT.format(edges=edges)}")
+        star, source = f"{out}_star", f"({COMPONENTS_EDGES.format(edges=edges)})"
         for round_no in range(1, MAX_COMPONENT_ROUNDS + 1):
-            step = COMPONENTS_STEP.format(edges=edges, labels=out)
-            con.execute(f"CREATE OR REPLACE TABLE {out}_next AS {step}")
-            row = con.execute(
-                f"SELECT count(*) FROM {out}_next AS n JOIN {out} AS o USING (node) "
-                "WHERE n.label <> o.label"
-            ).fetchall()
-            con.execute(f"DROP TABLE {out}")
-            con.execute(f"ALTER TABLE {out}_next RENAME TO {out}")
-            if not row or row[0][0] == 0:
+            step = COMPONENTS_ROUND.format(star=source)
+            con.execute(f"CREATE OR REPLACE TABLE {star}_next AS {step}")
+            con.execute(f"DROP TABLE IF EXISTS {star}")
+            con.execute(f"ALTER TABLE {star}_next RENAME TO {star}")
+            source = star
+            row = con.execute(f"SELECT count(*) FROM {star} WHERE unsettled").fetchall()
+            if row[0][0] == 0:
+                labels = COMPONENTS_LABELS.format(star=star, edges=edges)
+                con.execute(f"CREATE OR REPLACE TABLE {out} AS {labels}")
+                con.execute(f"DROP TABLE {star}")
                 return round_no
         raise RuntimeError(
             f"connected components did not converge in {MAX_COMPONENT_ROUNDS} rounds"

@@ -1,10 +1,11 @@
 """The Spark engine: runs the relational plan on Spark SQL (issue #6).
 
 :class:`SparkEngine` has the interface of :class:`~textreuse.engine.local.DuckDBEngine`:
-each plan :class:`~textreuse.engine.plan.Step` becomes a cached temporary view named
-after the step, connected components iterate the same label propagation with
-pointer jumping (one Spark SQL statement per round, each round checkpointed so the
-lineage never grows), and results reach the driver only when asked
+each plan :class:`~textreuse.engine.plan.Step` is written to Parquet by the executors
+and read back as a temporary view named after the step, connected components
+iterate the same large-star/small-star rounds (one Spark SQL statement and one job
+per round, each round checkpointed so the lineage never grows), and results reach
+the driver only when asked
 (:meth:`SparkEngine.arrow_reader`) or as a count.
 
 The plan's SQL runs unchanged: it is written in the SQL both engines accept (no
@@ -19,6 +20,7 @@ import functools
 import itertools
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,8 +32,9 @@ import pyarrow.parquet as pq
 
 from textreuse.engine.base import BatchJob, FinishJob, Progress
 from textreuse.engine.plan import (
-    COMPONENTS_INIT,
-    COMPONENTS_STEP,
+    COMPONENTS_EDGES,
+    COMPONENTS_LABELS,
+    COMPONENTS_ROUND,
     MAX_COMPONENT_ROUNDS,
     Step,
 )
@@ -40,6 +43,10 @@ from textreuse.errors import EngineError, MissingExtraError
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+
+#: In a stored table's place, ``FOLDER#outN``: an output of a packed map, the
+#: filled rows of struct column ``outN`` of the Parquet folder ``FOLDER``.
+PACKED_COLUMN_MARK = "#"
 
 #: Spark's own log level unless the engine is verbose.
 QUIET_LOG_LEVEL = "ERROR"
@@ -272,7 +279,13 @@ class SparkEngine:
         for name, path in tables.items():
             if path is None:
                 raise RuntimeError(f"cannot resume: table {name} was not stored")
-            self.load_parquet(name, Path(path))
+            folder, column = _stored_place(path)
+            if column:
+                packed = self.spark.read.parquet(folder)
+                self._replace(name, _unpacked(packed, column))
+                self._stored[name] = path
+            else:
+                self.load_parquet(name, Path(path))
 
     def map_batches(
         self,
@@ -291,7 +304,7 @@ class SparkEngine:
         :data:`MAP_TASKS_PER_CORE` tasks per core (small tasks balance the load)
         and sorts each task's rows. With several outputs, each task's results
         travel as one struct column per output (one filled per row), written once
-        to ``work_dir/_map_NAME`` and split.
+        to ``work_dir/tables/NAME+NAME...``; each output is a view over its column.
         """
         from pyspark.sql.pandas.types import from_arrow_schema
 
@@ -309,27 +322,31 @@ class SparkEngine:
             return {}
         packed = _packed_schema(outputs)
         mapped = frame.mapInArrow(_PackedBatches(job, packed), from_arrow_schema(packed))
-        folder = self.work_dir / f"_map_{names[0]}"
+        folder = self._new_table_path("+".join(names))
         mapped.write.mode("overwrite").parquet(str(folder))
         stored = self.spark.read.schema(mapped.schema).parquet(str(folder))
-        for index, name in enumerate(names):
-            column = f"out{index}"
-            self._write_table(name, stored.where(f"{column} IS NOT NULL").select(f"{column}.*"))
-        shutil.rmtree(folder, ignore_errors=True)
+        for index, name in enumerate(names):  # each output is read in place, not copied
+            self._replace(name, _unpacked(stored, f"out{index}"))
+            self._stored[name] = f"{folder}{PACKED_COLUMN_MARK}out{index}"
         return {}
 
     def _write_table(self, name: str, frame: DataFrame) -> None:
         """Write ``frame`` as Parquet to ``work_dir/tables/NAME`` and register it as view
         ``NAME``, read from there (a table read while it is replaced gets a new folder)."""
-        path = self.work_dir / "tables" / name
-        in_use = set(self._stored.values())
-        for version in itertools.count(1):
-            if str(path) not in in_use:
-                break
-            path = self.work_dir / "tables" / f"{name}.{version}"
+        path = self._new_table_path(name)
         frame.write.mode("overwrite").parquet(str(path))
         self._replace(name, self.spark.read.schema(frame.schema).parquet(str(path)))
         self._stored[name] = str(path)
+
+    def _new_table_path(self, name: str) -> Path:
+        """``work_dir/tables/NAME``, or ``NAME.1``, ... while a table still reads that folder."""
+        in_use = {_stored_place(stored)[0] for stored in self._stored.values()}
+        path = self.work_dir / "tables" / name
+        for version in itertools.count(1):
+            if str(path) not in in_use:
+                return path
+            path = self.work_dir / "tables" / f"{name}.{version}"
+        raise AssertionError("unreachable")
 
     def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
         """The executors write ``query``'s rows through ``finish`` as a Parquet folder at
@@ -344,41 +361,42 @@ class SparkEngine:
         """Connected components of ``edges(a, b)`` into ``out(node, label)``.
 
         ``label`` is the smallest node of each component. Returns the rounds used.
-        Each round's labels are written to Parquet under ``work_dir`` and read back
-        (a checkpoint), so a round's plan starts from the labels before it, not
-        from every round before (the step reads the labels three times, so the
-        plan would otherwise grow threefold each round); the round before is then
-        deleted. Only the number of changed labels comes back to the driver.
+        Each round (one Spark job) writes its edges to Parquet under ``work_dir``
+        and the next reads them back (a checkpoint: a round's plan starts from
+        files, never from the rounds before it); the round before is then deleted.
+        The number of unsettled nodes is observed while the round is written, so
+        only that number reaches the driver and no job is spent counting it.
         """
+        from pyspark.sql import Observation
+        from pyspark.sql import functions as F
+
         folder = self.work_dir / "spark-components" / out
         if folder.exists():
             shutil.rmtree(folder)
-        previous = self._checkpoint(folder / "round-0", COMPONENTS_INIT.format(edges=edges))
-        self._replace(out, previous[1])
-        for round_no in range(1, MAX_COMPONENT_ROUNDS + 1):
-            step = COMPONENTS_STEP.format(edges=edges, labels=out)
-            path, labels = self._checkpoint(folder / f"round-{round_no}", step)
-            labels.createOrReplaceTempView(f"{out}_next")
-            row = self.spark.sql(
-                f"SELECT count(*) FROM {out}_next AS n JOIN {out} AS o USING (node) "
-                "WHERE n.label <> o.label"
-            ).first()
-            self.spark.catalog.dropTempView(f"{out}_next")
-            self._replace(out, labels)
-            self._stored[out] = str(path)
-            shutil.rmtree(previous[0])
-            previous = (path, labels)
-            if row is None or row[0] == 0:
-                return round_no
+        star, source = f"{out}_star", f"({COMPONENTS_EDGES.format(edges=edges)})"
+        try:
+            for round_no in range(1, MAX_COMPONENT_ROUNDS + 1):
+                frame = self.spark.sql(COMPONENTS_ROUND.format(star=source))
+                observed = Observation(f"{out}_round_{round_no}")
+                unsettled = F.count(F.when(F.col("unsettled"), 1)).alias("unsettled")
+                path = folder / f"round-{round_no}"
+                frame.observe(observed, unsettled).write.parquet(str(path))
+                self.spark.read.schema(frame.schema).parquet(str(path)).createOrReplaceTempView(
+                    star
+                )
+                if round_no > 1:
+                    shutil.rmtree(folder / f"round-{round_no - 1}")
+                source = star
+                if observed.get["unsettled"] == 0:
+                    labels = COMPONENTS_LABELS.format(star=star, edges=edges)
+                    self._write_table(out, self.spark.sql(labels))
+                    return round_no
+        finally:
+            self.spark.catalog.dropTempView(star)
+            shutil.rmtree(folder, ignore_errors=True)
         raise RuntimeError(
             f"connected components did not converge in {MAX_COMPONENT_ROUNDS} rounds"
         )
-
-    def _checkpoint(self, path: Path, query: str) -> tuple[Path, DataFrame]:
-        """Write ``query``'s result to Parquet at ``path``; returns it read back."""
-        frame = self.spark.sql(query)
-        frame.write.parquet(str(path))
-        return path, self.spark.read.schema(frame.schema).parquet(str(path))
 
     def arrow_reader(self, query: str, batch_size: int = 2048) -> pa.RecordBatchReader:
         """Stream a query's result to the driver as Arrow record batches.
@@ -406,6 +424,19 @@ class SparkEngine:
         self._stored.pop(name, None)
         frame.createOrReplaceTempView(name)
         self._tables[name] = frame
+
+
+def _stored_place(stored: str) -> tuple[str, str | None]:
+    """The folder of a stored table, and its struct column if it is a packed output."""
+    folder, mark, column = stored.rpartition(PACKED_COLUMN_MARK)
+    if mark and re.fullmatch(r"out\d+", column):
+        return folder, column
+    return stored, None
+
+
+def _unpacked(packed: DataFrame, column: str) -> DataFrame:
+    """One output of a packed map: the rows whose struct ``column`` is filled, as columns."""
+    return packed.where(f"{column} IS NOT NULL").select(f"{column}.*")
 
 
 def _packed_schema(outputs: Mapping[str, pa.Schema]) -> pa.Schema:
