@@ -101,7 +101,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--out", "-o", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @_threads_option
 @_page_timeout_option
@@ -175,7 +175,7 @@ def main() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def run(
-    inputs: tuple[Path, ...],
+    inputs: tuple[str, ...],
     out: Path,
     overwrite: bool,
     progress: str,
@@ -184,6 +184,9 @@ def run(
     **options: Any,
 ) -> None:
     """Find reused passages in INPUTS (JSONL, Parquet, CSV, text, HTML, WARC) and write OUT.
+
+    With --engine spark, INPUTS may instead be URIs of record files or folders of
+    them (hdfs://, s3a://, file://, ...), read by Spark's executors.
 
     Writes documents, passages, clusters and near-duplicate groups as Parquet,
     plus manifest.json and textreuse.duckdb.

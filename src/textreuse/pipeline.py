@@ -3,7 +3,8 @@
 Stages (each timed, with peak memory, in the manifest):
 
 1. ingest — read and validate every record, stream it to Parquet, with its
-   furniture spans and line hashes (boilerplate patterns);
+   furniture spans and line hashes (boilerplate patterns); URIs are read by the
+   engine's executors instead (:mod:`textreuse.stages.uri_ingest`);
 2. boilerplate — lines repeated across a site, merged with the pattern spans
    into each document's boilerplate (documents that are nothing else become
    empty);
@@ -56,6 +57,7 @@ from textreuse.resume import StageMarkers
 from textreuse.stages.alignment import ALIGNED_SCHEMA, align_batch
 from textreuse.stages.fingerprint import POSTINGS_SCHEMA, WORDS_SCHEMA, fingerprint_batch
 from textreuse.stages.ingest import LINE_HASHES_FILE, PATTERN_SPANS_FILE, ingest
+from textreuse.stages.uri_ingest import ingest_uris, is_uri
 
 #: Characters two occurrences in one document may overlap and still be separate spans.
 OVERLAP_SLACK = 40
@@ -105,6 +107,7 @@ def run(
     if engine == "local" and (spark_master or partitions or spark_conf):
         raise ConfigError("--spark-master, --partitions and Spark settings need --engine spark")
     config = RunConfig.from_options(**options)
+    _check_inputs(inputs, engine)
     folder = OutputFolder(Path(out), overwrite=overwrite, keep_work=keep_work, resume=resume)
     manifest = Manifest(config=config, inputs=[str(p) for p in inputs], engine=engine)
     markers = StageMarkers(folder, manifest, config, inputs, engine)
@@ -119,6 +122,19 @@ def run(
                 engine_.close()
         folder.commit()
     return manifest.data
+
+
+def _check_inputs(inputs: Sequence[str | Path], engine: str) -> None:
+    """URIs (``hdfs://...``) are read by Spark's executors, local paths by this process."""
+    uris = [str(path) for path in inputs if is_uri(path)]
+    if not uris:
+        return
+    if engine != "spark":
+        raise ConfigError(f"{uris[0]} is a URI: URIs are read with --engine spark")
+    if len(uris) != len(inputs):
+        raise ConfigError(
+            "give either local paths or URIs, not both (a local path can be given as a file:// URI)"
+        )
 
 
 def _start_engine(
@@ -185,23 +201,30 @@ class _Job:
         self.manifest.write(self.folder)
 
     def ingest(self) -> None:
+        """Tables ``records``, ``pattern_spans`` and ``line_hashes``: read here from
+        local paths, or by the engine's executors from URIs."""
         self.reporter.stage("reading input")
-        result = ingest(
-            RecordReader.from_config(self.inputs, self.config),
-            self.work / "records.parquet",
-            on_batch=self.reporter.advance,
-            boilerplate=self.config.boilerplate,
-        )
-        self.manifest.record_input(result.stats, result.rejects)
-        self.folder.write_rejects(result.rejects)
+        engine = self.engine
+        if is_uri(self.inputs[0]):
+            stats, rejects = ingest_uris(engine, [str(uri) for uri in self.inputs], self.config)
+        else:
+            result = ingest(
+                RecordReader.from_config(self.inputs, self.config),
+                self.work / "records.parquet",
+                on_batch=self.reporter.advance,
+                boilerplate=self.config.boilerplate,
+            )
+            stats, rejects = result.stats, result.rejects
+            engine.load_parquet("records", self.work / "records.parquet")
+            engine.load_parquet("pattern_spans", self.work / PATTERN_SPANS_FILE)
+            engine.load_parquet("line_hashes", self.work / LINE_HASHES_FILE)
+        self.manifest.record_input(stats, rejects)
+        self.folder.write_rejects(rejects)
 
     def boilerplate(self) -> None:
         """Each document's boilerplate spans; documents that are all boilerplate become empty."""
         self.reporter.stage("finding boilerplate")
         engine, config = self.engine, self.config
-        engine.load_parquet("records", self.work / "records.parquet")
-        engine.load_parquet("pattern_spans", self.work / PATTERN_SPANS_FILE)
-        engine.load_parquet("line_hashes", self.work / LINE_HASHES_FILE)
         for step in BOILERPLATE_STEPS:
             engine.run(
                 step, min_docs=config.boilerplate_min_docs, min_share=config.boilerplate_min_share

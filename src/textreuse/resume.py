@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from textreuse.config import RunConfig
 from textreuse.errors import ConfigError
+from textreuse.stages.uri_ingest import is_uri
 
 if TYPE_CHECKING:
     from textreuse.engine.base import Engine
@@ -48,7 +49,7 @@ class StageMarkers:
         from textreuse import __version__
 
         self.run_key = {
-            "inputs": [str(Path(p).resolve()) for p in inputs],
+            "inputs": [str(p) if is_uri(p) else str(Path(p).resolve()) for p in inputs],
             "parameters": parameters,
             "engine": engine,
             "version": __version__,

@@ -401,7 +401,11 @@ def _components(engine: Any, path: Path) -> tuple[int, dict[int, int]]:
         # repeated and reversed edges, self-loops (7 is linked only to itself)
         [(1, 2), (2, 1), (1, 2), (2, 2), (7, 7), (5, 2), (5, 5)],
         # a sparse random graph: many components, some long paths
-        [(rng.randrange(400), rng.randrange(400)) for rng in [random.Random(6)] for _ in range(300)],
+        [
+            (rng.randrange(400), rng.randrange(400))
+            for rng in [random.Random(6)]
+            for _ in range(300)
+        ],
     ],
     ids=["chain", "star", "loops", "random"],
 )

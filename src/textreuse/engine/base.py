@@ -10,7 +10,7 @@ the batch functions in a local process pool, Spark inside its tasks
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,6 +24,9 @@ BatchJob = Callable[[pa.RecordBatch], Sequence[pa.RecordBatch]]
 FinishJob = Callable[[pa.RecordBatch], pa.RecordBatch]
 #: Progress callback: rows just done.
 Progress = Callable[[int], None]
+#: Reads files: Arrow batches of ``(input_index, path, content)`` rows, one per
+#: file, to batches of records (:mod:`textreuse.stages.uri_ingest`).
+FilesJob = Callable[[Iterable[pa.RecordBatch]], Iterator[pa.RecordBatch]]
 
 
 class Engine(Protocol):
@@ -49,6 +52,15 @@ class Engine(Protocol):
 
     def fetch(self, query: str) -> list[tuple[Any, ...]]:
         """A small query result (counts, examples) as tuples, on the driver."""
+        ...
+
+    def arrow_reader(self, query: str, batch_size: int = 2048) -> pa.RecordBatchReader:
+        """Stream a query's result to the caller as Arrow record batches."""
+        ...
+
+    def read_files(self, uris: Sequence[str], job: FilesJob, schema: pa.Schema) -> list[str]:
+        """Table ``read_rows`` (``schema``): ``job`` over every file below ``uris``,
+        read where the engine's tasks run; returns the paths of all files found."""
         ...
 
     def components(self, edges: str, out: str) -> int:

@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from textreuse.engine.base import BatchJob, FinishJob, Progress
+from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
     COMPONENTS_LABELS,
@@ -19,6 +19,7 @@ from textreuse.engine.plan import (
     MAX_COMPONENT_ROUNDS,
     Step,
 )
+from textreuse.errors import ConfigError
 from textreuse.manifest import peak_rss_mb
 from textreuse.parallel import WorkerPool
 
@@ -113,6 +114,10 @@ class DuckDBEngine:
     def arrow_reader(self, query: str, batch_size: int = 2048) -> Any:
         """Stream a query's result as Arrow record batches."""
         return self.con.cursor().sql(query).to_arrow_reader(batch_size)
+
+    def read_files(self, uris: Sequence[str], job: FilesJob, schema: pa.Schema) -> list[str]:
+        """URIs are read by Spark; this engine reads local paths (see ``RecordReader``)."""
+        raise ConfigError(f"{uris[0]} is a URI: URIs are read with --engine spark")
 
     def map_batches(
         self,

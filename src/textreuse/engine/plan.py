@@ -3,8 +3,8 @@
 Each step is one SQL statement over named tables, written in the plain SQL
 that DuckDB and Spark SQL both run (window functions, ``GROUP BY``, joins; no
 engine-specific functions). An engine executes the steps in order, and runs
-:data:`COMPONENTS` for connected components by iterating label propagation
-until nothing changes. Table names in ``{braces}`` are filled by the engine.
+:data:`COMPONENTS_ROUND` for connected components (large-star and small-star
+rounds) until every component is a star. Table names in ``{braces}`` are filled by the engine.
 
 Tables the Python stages provide:
 
@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textreuse.schema import METADATA_FIELDS, STATUS_REJECTED
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -34,6 +36,46 @@ class Step:
     name: str
     sql: str
 
+
+_TAKEN_METADATA = ", ".join(
+    f"CASE WHEN taken THEN NULL ELSE {name} END AS {name}" for name in METADATA_FIELDS
+)
+
+#: Records read by the executors, file by file (``read_rows``: the record
+#: columns plus ``input_index``, ``record_index``, ``raw_id``, ``reject_kind``
+#: and ``reason``; see :mod:`textreuse.stages.uri_ingest`), with ids compared
+#: across files as one reader does in input order: the first record with an id
+#: keeps it; a later one is rejected as a duplicate naming the first's place
+#: (unless it was already rejected for its own fields), and its row takes the
+#: id ``source#location``.
+INPUT_RECORDS = Step(
+    "input_records",
+    f"""
+    WITH ordered AS (
+        SELECT *,
+               row_number() OVER w AS nth,
+               first_value(source) OVER w AS first_source,
+               first_value(location) OVER w AS first_location
+        FROM read_rows
+        WINDOW w AS (PARTITION BY raw_id ORDER BY input_index, source, record_index)
+    ),
+    resolved AS (
+        SELECT *, raw_id IS NOT NULL AND nth > 1 AS taken FROM ordered
+    )
+    SELECT CASE WHEN taken THEN concat(source, '#', location) ELSE doc_id END AS doc_id,
+           CASE WHEN taken THEN NULL ELSE text END AS text,
+           {_TAKEN_METADATA},
+           CASE WHEN taken THEN '{STATUS_REJECTED}' ELSE status END AS status,
+           source, location, input_index, record_index, raw_id,
+           CASE WHEN taken AND coalesce(reject_kind, '') <> 'field'
+                THEN concat('duplicate id ', chr(39), raw_id, chr(39), ': first seen in ',
+                            first_source, ', ', first_location)
+                ELSE reason END AS reason,
+           CASE WHEN taken AND coalesce(reject_kind, '') <> 'field'
+                THEN 'duplicate' ELSE reject_kind END AS reject_kind
+    FROM resolved
+    """,
+)
 
 #: Lines repeated across a site (CCNet-style corpus statistics): a normalised
 #: line hash found in at least ``{min_docs}`` distinct texts of one site, and in

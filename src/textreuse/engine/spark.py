@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from textreuse.engine.base import BatchJob, FinishJob, Progress
+from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
     COMPONENTS_LABELS,
@@ -38,7 +38,8 @@ from textreuse.engine.plan import (
     MAX_COMPONENT_ROUNDS,
     Step,
 )
-from textreuse.errors import EngineError, MissingExtraError
+from textreuse.errors import EngineError, InputError, MissingExtraError
+from textreuse.io.readers import RECORD_FILE_SUFFIXES
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
 #: In a stored table's place, ``FOLDER#outN``: an output of a packed map, the
 #: filled rows of struct column ``outN`` of the Parquet folder ``FOLDER``.
 PACKED_COLUMN_MARK = "#"
+
+#: Paths of record files, lower-cased (see ``textreuse.io.readers.is_record_file``).
+_RECORD_FILE_PATTERN = "(" + "|".join(re.escape(s) for s in RECORD_FILE_SUFFIXES) + ")$"
 
 #: Spark's own log level unless the engine is verbose.
 QUIET_LOG_LEVEL = "ERROR"
@@ -286,6 +290,36 @@ class SparkEngine:
                 self._stored[name] = path
             else:
                 self.load_parquet(name, Path(path))
+
+    def read_files(self, uris: Sequence[str], job: FilesJob, schema: pa.Schema) -> list[str]:
+        """Table ``read_rows``: every file below ``uris`` (any file system Spark reaches;
+        folders recursively) read by the executors (Spark's ``binaryFile`` source) and
+        turned into records by ``job`` in their tasks. Only file paths reach the driver."""
+        from pyspark.errors import AnalysisException
+        from pyspark.sql import functions as F
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        # one file per Arrow batch: a file's bytes may be large
+        self.spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1")
+        frames, listed = [], []
+        for index, uri in enumerate(uris):
+            try:
+                files = (
+                    self.spark.read.format("binaryFile")
+                    .option("recursiveFileLookup", "true")
+                    .load(uri)
+                )
+                paths = sorted(row.path for row in files.select("path").collect())
+            except AnalysisException as error:
+                raise InputError(uri, "", f"cannot read it with Spark: {error}") from error
+            listed.extend(paths)
+            kept = F.lower("path").rlike(_RECORD_FILE_PATTERN)
+            frames.append(
+                files.where(kept).select(F.lit(index).alias("input_index"), "path", "content")
+            )
+        union = functools.reduce(lambda a, b: a.unionByName(b), frames)
+        self._write_table("read_rows", union.mapInArrow(job, from_arrow_schema(schema)))
+        return listed
 
     def map_batches(
         self,

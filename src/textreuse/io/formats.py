@@ -90,8 +90,15 @@ def type_name(value: object) -> str:
 # --------------------------------------------------------------------------- JSON Lines
 
 
-def read_jsonl(path: str) -> Iterator[RawRecord]:
-    """Parse a JSON Lines file (optionally gzip-compressed) line by line.
+def _opened(path: str, data: bytes | None) -> IO[bytes]:
+    """The file at ``path`` opened for reading, or ``data``: its bytes, already read
+    (by a Spark task, from any file system Spark reaches)."""
+    return io.BytesIO(data) if data is not None else open(path, "rb")
+
+
+def read_jsonl(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
+    """Parse a JSON Lines file (optionally gzip-compressed) line by line; ``data``
+    is the file's bytes when it was read elsewhere (``path`` then only names it).
 
     Lines are split on ``\\n`` only and decoded as strict UTF-8 one at a time, so a bad
     line is reported with its byte offset and does not stop the file. Blank lines are
@@ -100,10 +107,13 @@ def read_jsonl(path: str) -> Iterator[RawRecord]:
     """
     compressed = path.lower().endswith(".gz")
     try:
-        handle: io.BufferedIOBase = gzip.open(path, "rb") if compressed else open(path, "rb")  # noqa: SIM115
+        raw_handle = _opened(path, data)
+        handle: IO[bytes] | gzip.GzipFile = (
+            gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
+        )
     except OSError as exc:
         raise _cannot_open(exc) from exc
-    with handle:
+    with raw_handle, handle:
         line_no = 0
         while True:
             line_no += 1
@@ -196,8 +206,9 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
                 raise _DecodeFailure(line_no, exc.start + skipped) from exc
 
 
-def read_csv(path: str) -> Iterator[RawRecord]:
-    """Parse a CSV file with a header row naming at least ``id`` and ``text``.
+def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
+    """Parse a CSV file with a header row naming at least ``id`` and ``text``
+    (``data``: its bytes, as for :func:`read_jsonl`).
 
     Quoted fields may span lines; their line ends are kept exactly. Empty cells in
     optional metadata columns read as null. Locations are ``row N (line L)``: the N-th
@@ -206,7 +217,7 @@ def read_csv(path: str) -> Iterator[RawRecord]:
     """
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
-        handle = open(path, "rb")  # noqa: SIM115
+        handle = _opened(path, data)
     except OSError as exc:
         raise _cannot_open(exc) from exc
     with handle:
@@ -277,8 +288,9 @@ def _quoted(names: list[str]) -> str:
 # ----------------------------------------------------------------------------- Parquet
 
 
-def read_parquet(path: str, batch_rows: int) -> Iterator[RawRecord]:
-    """Stream a Parquet file in batches of ``batch_rows`` rows, reading only known columns.
+def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Iterator[RawRecord]:
+    """Stream a Parquet file in batches of ``batch_rows`` rows, reading only known columns
+    (``data``: its bytes, as for :func:`read_jsonl`).
 
     ``id`` may be a string or integer column, ``text`` must be a string column, metadata
     columns may be strings, numbers, dates or timestamps (converted to strings). Any other
@@ -286,7 +298,7 @@ def read_parquet(path: str, batch_rows: int) -> Iterator[RawRecord]:
     ``row N`` (1-based); a failure part-way yields one record at ``row N onwards``.
     """
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(path if data is None else pa.BufferReader(data))
         schema = parquet.schema_arrow
     except OSError as exc:
         if isinstance(exc, PermissionError):

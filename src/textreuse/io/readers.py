@@ -112,10 +112,18 @@ class Reject:
     location: str
     doc_id: str | None
     reason: str
+    #: Why, in one word: ``field`` (the record or file itself is unusable; checked
+    #: first), ``duplicate`` (its id was taken) or ``length`` (too long).
+    kind: str = field(default="field", compare=False)
 
     def to_dict(self) -> dict[str, object]:
         """The reject as a plain dict (for JSON reports)."""
-        return asdict(self)
+        return {
+            "source": self.source,
+            "location": self.location,
+            "doc_id": self.doc_id,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -305,6 +313,16 @@ class RecordReader:
         if len(builder):
             yield builder.flush()
 
+    def record_file_rows(self, source: str, data: bytes) -> Iterator[tuple[Row, Reject | None]]:
+        """Every record of one record file (JSON Lines, CSV or Parquet, by the name
+        ``source``) whose bytes ``data`` were read elsewhere, with its reject if it
+        was rejected. Duplicate ids are found within this file only; across files
+        the caller compares them (:mod:`textreuse.stages.uri_ingest`)."""
+        for _, record in self._file_items(source, self._record_file(source, data)):
+            before = len(self.rejects)
+            row = self._row(source, record)
+            yield row, self.rejects[-1] if len(self.rejects) > before else None
+
     # ------------------------------------------------------------------ per input
 
     def _items(self) -> Iterator[_Ready | PageTask]:
@@ -342,7 +360,7 @@ class RecordReader:
             if _is_html(rel):
                 yield from self._html_items(source, rel)
                 continue
-            if _is_record_file(rel):  # a partitioned data set: each file's own records
+            if is_record_file(rel):  # a partitioned data set: each file's own records
                 yield from self._file_items(source, self._record_file(source))
                 continue
             self.stats.files += 1
@@ -351,13 +369,13 @@ class RecordReader:
             ):
                 yield source, record
 
-    def _record_file(self, path: str) -> Iterator[RawRecord]:
-        kind = input_kind(path)
-        if kind == "jsonl":
-            return read_jsonl(path)
-        if kind == "csv":
-            return read_csv(path)
-        return read_parquet(path, self.batch_size)
+    def _record_file(self, path: str, data: bytes | None = None) -> Iterator[RawRecord]:
+        name = path.lower()
+        if name.endswith(".csv"):
+            return read_csv(path, data)
+        if name.endswith(".parquet"):
+            return read_parquet(path, self.batch_size, data)
+        return read_jsonl(path, data)
 
     def _html_items(self, path: str, doc_id: str) -> Iterator[PageTask]:
         self.stats.files += 1
@@ -424,13 +442,13 @@ class RecordReader:
             reason = f"duplicate id '{doc_id}': first seen in {first[0]}, {first[1]}"
             if self.on_error == "fail":
                 raise DuplicateIdError(source, location, reason)
-            return self._reject(source, location, doc_id, reason)
+            return self._reject(source, location, doc_id, reason, "duplicate")
         if len(text) > self.max_doc_chars:
             reason = (
                 f"document has {len(text)} characters, more than the limit of "
                 f"{self.max_doc_chars} (--max-doc-chars)"
             )
-            return self._reject(source, location, doc_id, reason)
+            return self._reject(source, location, doc_id, reason, "length")
         self._ids.add(doc_id, source, location)
         self.stats.read += 1
         if text.strip():
@@ -442,11 +460,13 @@ class RecordReader:
         m = metadata
         return (doc_id, text, m[0], m[1], m[2], m[3], m[4], status, source, location)
 
-    def _reject(self, source: str, location: str, doc_id: str | None, reason: str) -> Row:
+    def _reject(
+        self, source: str, location: str, doc_id: str | None, reason: str, kind: str = "field"
+    ) -> Row:
         """Count and list a rejected record (or raise with on_error="fail")."""
         if self.on_error == "fail":
             raise InputError(source, location, reason)
-        self.rejects.append(Reject(source, location, doc_id, reason))
+        self.rejects.append(Reject(source, location, doc_id, reason, kind))
         self.stats.read += 1
         self.stats.rejected += 1
         row_id = f"{source}#{location}"
@@ -507,7 +527,7 @@ def _scan_folder(
         elif (
             entry.name.lower().endswith(".txt")
             or _is_html(entry.name)
-            or _is_record_file(entry.name)
+            or is_record_file(entry.name)
         ) and entry.is_file():
             files.append((entry_rel, path))
         else:
@@ -519,7 +539,8 @@ def _scan_folder(
 RECORD_FILE_SUFFIXES = (".parquet", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".csv")
 
 
-def _is_record_file(name: str) -> bool:
+def is_record_file(name: str) -> bool:
+    """Whether ``name`` is a file of records (JSON Lines, CSV or Parquet)."""
     return name.lower().endswith(RECORD_FILE_SUFFIXES)
 
 

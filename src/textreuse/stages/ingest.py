@@ -84,6 +84,28 @@ def annotate(batch: pa.RecordBatch, texts: list[str | None] | None = None) -> pa
     )
 
 
+def ingest_batch(
+    boilerplate: bool, batch: pa.RecordBatch
+) -> tuple[pa.RecordBatch, pa.RecordBatch, pa.RecordBatch]:
+    """A batch of records (RECORD_SCHEMA) annotated (INGESTED_SCHEMA), with its
+    pattern spans and line hashes (none when ``boilerplate`` is off)."""
+    texts = batch.column("text").to_pylist()
+    annotated = annotate(batch, texts)
+    if not boilerplate:
+        return (
+            annotated,
+            pa.RecordBatch.from_pylist([], schema=PATTERN_SPANS_SCHEMA),
+            pa.RecordBatch.from_pylist([], schema=LINE_HASHES_SCHEMA),
+        )
+    span_batch, line_batch = boilerplate_batch(
+        batch.column("doc_id").to_pylist(),
+        texts,
+        batch.column("status").to_pylist(),
+        annotated.column("site_key").to_pylist(),
+    )
+    return annotated, span_batch, line_batch
+
+
 def ingest(
     reader: RecordReader,
     path: Path,
@@ -102,18 +124,10 @@ def ingest(
         pq.ParquetWriter(path.with_name(LINE_HASHES_FILE), LINE_HASHES_SCHEMA) as lines,
     ):
         for batch in reader.batches():
-            texts = batch.column("text").to_pylist()
-            annotated = annotate(batch, texts)
+            annotated, span_batch, line_batch = ingest_batch(boilerplate, batch)
             writer.write_batch(annotated)
-            if boilerplate:
-                span_batch, line_batch = boilerplate_batch(
-                    batch.column("doc_id").to_pylist(),
-                    texts,
-                    batch.column("status").to_pylist(),
-                    annotated.column("site_key").to_pylist(),
-                )
-                spans.write_batch(span_batch)
-                lines.write_batch(line_batch)
+            spans.write_batch(span_batch)
+            lines.write_batch(line_batch)
             if on_batch is not None:
                 on_batch(batch.num_rows)
     return IngestResult(stats=reader.stats, rejects=reader.rejects, path=path)

@@ -1,0 +1,165 @@
+"""Ingest from URIs (issue #6): the executors read the record files themselves.
+
+An input such as ``hdfs://namenode/corpus/``, ``s3a://bucket/news/`` or
+``file:///data/corpus.jsonl`` is handed to Spark, which lists it (folders
+recursively; Hadoop's hidden files such as ``_SUCCESS`` and ``.crc`` left out)
+and reads each file's bytes in a task. The task parses them with the same
+parsers and checks as a local read (:meth:`RecordReader.record_file_rows`), so
+nothing of the corpus passes through the driver. Ids are compared across files
+by the plan step :data:`~textreuse.engine.plan.INPUT_RECORDS`, in the order one
+reader would have met them: inputs as given, files by path, records in file
+order. Record files are JSON Lines (``.jsonl``, ``.ndjson``, optionally
+``.gz``), CSV and Parquet; other files are listed as ignored, as in a folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from textreuse.engine.plan import INPUT_RECORDS
+from textreuse.errors import DuplicateIdError, InputError
+from textreuse.io.readers import ReadStats, RecordReader, Reject, is_record_file
+from textreuse.schema import (
+    RECORD_SCHEMA,
+    STATUS_EMPTY,
+    STATUS_OK,
+    STATUS_REJECTED,
+)
+from textreuse.stages.boilerplate import LINE_HASHES_SCHEMA, PATTERN_SPANS_SCHEMA
+from textreuse.stages.ingest import INGESTED_SCHEMA, ingest_batch
+
+if TYPE_CHECKING:
+    from textreuse.config import RunConfig
+    from textreuse.engine.base import Engine
+
+#: A URI: a scheme, then ``://``. Plain paths (``data/x.jsonl``, ``C:\\x``) are not.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+#: The rows a task makes of one file: its records, with where they stand in the
+#: input order and what the file's own reader found.
+READ_ROWS_SCHEMA = (
+    RECORD_SCHEMA.append(pa.field("input_index", pa.int32()))
+    .append(pa.field("record_index", pa.int64()))
+    .append(pa.field("raw_id", pa.string()))
+    .append(pa.field("reject_kind", pa.string()))
+    .append(pa.field("reason", pa.string()))
+)
+
+
+def is_uri(path: object) -> bool:
+    """Whether an input is a URI for Spark (``scheme://...``) rather than a local path."""
+    return isinstance(path, str) and _URI.match(path) is not None
+
+
+@dataclass(frozen=True)
+class ReadRecordFiles:
+    """A ``mapInArrow`` job: rows ``(input_index, path, content)``, one per file, to
+    :data:`READ_ROWS_SCHEMA` batches of at most ``batch_size`` records."""
+
+    max_doc_chars: int
+    batch_size: int
+
+    def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            files = zip(
+                batch.column("input_index").to_pylist(),
+                batch.column("path").to_pylist(),
+                batch.column("content").to_pylist(),
+                strict=True,
+            )
+            for input_index, path, content in files:
+                yield from self._file_batches(input_index, path, content)
+
+    def _file_batches(self, input_index: int, path: str, data: bytes) -> Iterator[pa.RecordBatch]:
+        reader = RecordReader(
+            [], max_doc_chars=self.max_doc_chars, batch_size=self.batch_size, on_error="skip"
+        )
+        rows: list[dict[str, object]] = []
+        for index, (row, reject) in enumerate(reader.record_file_rows(path, data)):
+            values: dict[str, object] = dict(zip(RECORD_SCHEMA.names, row, strict=True))
+            values["input_index"] = input_index
+            values["record_index"] = index
+            values["raw_id"] = row[0] if reject is None else reject.doc_id
+            values["reject_kind"] = None if reject is None else reject.kind
+            values["reason"] = None if reject is None else reject.reason
+            rows.append(values)
+            if len(rows) >= self.batch_size:
+                yield pa.RecordBatch.from_pylist(rows, schema=READ_ROWS_SCHEMA)
+                rows = []
+        if rows:
+            yield pa.RecordBatch.from_pylist(rows, schema=READ_ROWS_SCHEMA)
+
+
+def ingest_uris(
+    engine: Engine, uris: Sequence[str], config: RunConfig
+) -> tuple[ReadStats, list[Reject]]:
+    """Read ``uris`` on the engine's executors into tables ``records``,
+    ``pattern_spans`` and ``line_hashes`` (as :func:`textreuse.stages.ingest.ingest`
+    writes them); returns the counts and the rejects, in input order."""
+    listed = engine.read_files(
+        uris, ReadRecordFiles(config.max_doc_chars, config.batch_size), READ_ROWS_SCHEMA
+    )
+    stats = ReadStats(
+        files=sum(1 for path in listed if is_record_file(path)),
+        ignored_files=[path for path in listed if not is_record_file(path)],
+    )
+    engine.run(INPUT_RECORDS)
+    for status, count in engine.fetch("SELECT status, count(*) FROM input_records GROUP BY status"):
+        stats.read += int(count)
+        if status == STATUS_OK:
+            stats.ok += int(count)
+        elif status == STATUS_EMPTY:
+            stats.empty += int(count)
+        else:
+            stats.rejected += int(count)
+    rejects = _rejects(engine)
+    if rejects and config.on_error == "fail":
+        first = rejects[0]
+        error = DuplicateIdError if first.kind == "duplicate" else InputError
+        raise error(first.source, first.location, first.reason)
+    columns = ", ".join(RECORD_SCHEMA.names)
+    engine.map_batches(
+        f"SELECT {columns} FROM input_records",
+        functools.partial(_ingest_records, config.boilerplate),
+        {
+            "records": INGESTED_SCHEMA,
+            "pattern_spans": PATTERN_SPANS_SCHEMA,
+            "line_hashes": LINE_HASHES_SCHEMA,
+        },
+        batch_size=config.batch_size,
+    )
+    return stats, rejects
+
+
+def _rejects(engine: Engine) -> list[Reject]:
+    reader = engine.arrow_reader(
+        f"""SELECT source, location, raw_id, reason, reject_kind FROM input_records
+        WHERE status = '{STATUS_REJECTED}' ORDER BY input_index, source, record_index"""
+    )
+    return [
+        Reject(row["source"], row["location"], row["raw_id"], row["reason"], row["reject_kind"])
+        for batch in reader
+        for row in batch.to_pylist()
+    ]
+
+
+def _ingest_records(
+    boilerplate: bool, batch: pa.RecordBatch
+) -> tuple[pa.RecordBatch, pa.RecordBatch, pa.RecordBatch]:
+    """:func:`~textreuse.stages.ingest.ingest_batch` on a batch as the engine hands it
+    (its string columns may come in another Arrow string type)."""
+    table = pa.Table.from_batches([batch]).select(RECORD_SCHEMA.names).cast(RECORD_SCHEMA)
+    records = table.combine_chunks().to_batches()
+    return ingest_batch(
+        boilerplate,
+        records[0] if records else pa.RecordBatch.from_pylist([], schema=RECORD_SCHEMA),
+    )
+
+
+__all__ = ["READ_ROWS_SCHEMA", "ReadRecordFiles", "ingest_uris", "is_uri"]

@@ -1,0 +1,222 @@
+"""Inputs given as URIs are read by Spark's executors, with a local read's results (#6).
+
+A folder of part files (JSON Lines, Parquet, CSV, a broken ``.jsonl.gz``, Hadoop's
+``_SUCCESS`` and ``.crc`` files) holds the example corpus with planted problems:
+ids repeated within a file and across files, a repeated id whose first record was
+itself rejected, a repeated id on a record that is also too long, records without
+an id or text, a record with a taken id and no text. Read file by file and compared
+across files by the plan step ``input_records``, it must give the very records,
+statuses, ids and rejects that one :class:`RecordReader` gives reading the folder
+in order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from textreuse.engine.local import DuckDBEngine
+from textreuse.errors import ConfigError, InputError
+from textreuse.io.readers import RecordReader
+from textreuse.stages.uri_ingest import (
+    READ_ROWS_SCHEMA,
+    ReadRecordFiles,
+    ingest_uris,
+    is_uri,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "corpus.jsonl"
+MAX_DOC_CHARS = 20_000
+OUTPUTS = ("documents", "passages", "clusters", "duplicates", "sites")
+
+
+def _write_parts(folder: Path) -> Path:
+    """The example corpus in three part files, with planted problems."""
+    records = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]
+    first, second, third = records[:12], records[12:24], records[24:]
+    folder.mkdir()
+    jsonl = [dict(r) for r in first]
+    jsonl.insert(3, {"id": first[0]["id"], "text": "the same id again, in the same file"})
+    jsonl.insert(5, {"id": "no-text"})
+    jsonl.insert(6, {"text": "no id at all"})
+    jsonl.insert(7, {"id": "bad-title", "text": "a title that is a list", "title": ["x"]})
+    jsonl.append({"id": "blank", "text": "   "})
+    (folder / "part-0.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in jsonl), encoding="utf-8"
+    )
+    parquet = [dict(r) for r in second]
+    parquet.append({"id": "bad-title", "text": "this id's first record was rejected"})
+    parquet.append({"id": first[1]["id"], "text": "x" * (MAX_DOC_CHARS + 1)})
+    parquet.append({"id": first[2]["id"], "text": None})  # its own fault, and a taken id
+    columns = ("id", "text", "site", "date", "title", "url", "author")
+    table = pa.table({name: [r.get(name) for r in parquet] for name in columns})
+    pq.write_table(table, folder / "part-1.parquet")
+    with (folder / "part-2.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for record in [*third, {"id": second[0]["id"], "text": "an id from part-1"}]:
+            writer.writerow([record.get(name) or "" for name in columns])
+    (folder / "part-3.jsonl.gz").write_bytes(b"not gzip at all\n")
+    (folder / "_SUCCESS").write_bytes(b"")
+    (folder / ".part-0.jsonl.crc").write_bytes(b"\x00")
+    return folder
+
+
+def _read_rows(folder: Path) -> pa.Table:
+    """What the Spark tasks make of each record file, in one process."""
+    files = sorted(
+        p for p in folder.iterdir() if p.name.endswith((".jsonl", ".gz", ".parquet", ".csv"))
+    )
+    batch = pa.record_batch(
+        {
+            "input_index": pa.array([0] * len(files), pa.int32()),
+            "path": [str(p) for p in files],
+            "content": [p.read_bytes() for p in files],
+        }
+    )
+    read = ReadRecordFiles(MAX_DOC_CHARS, batch_size=7)
+    return pa.Table.from_batches(list(read([batch])), schema=READ_ROWS_SCHEMA)
+
+
+class _Config:
+    max_doc_chars = MAX_DOC_CHARS
+    batch_size = 7
+    on_error = "skip"
+    boilerplate = True
+
+
+class _DuckWithFiles(DuckDBEngine):
+    """The local engine, given the rows the Spark tasks would have read."""
+
+    rows: pa.Table
+
+    def read_files(self, uris: Any, job: Any, schema: pa.Schema) -> list[str]:
+        path = self.work_dir / "read_rows.parquet"
+        pq.write_table(self.rows, path)
+        self.load_parquet("read_rows", path)
+        return sorted({*self.rows.column("source").to_pylist(), "_SUCCESS"})
+
+
+def test_ids_compared_across_files_as_one_reader_does(tmp_path: Path) -> None:
+    folder = _write_parts(tmp_path / "parts")
+    reader = RecordReader([folder], max_doc_chars=MAX_DOC_CHARS, batch_size=7)
+    expected = pa.Table.from_batches(list(reader.batches())).to_pylist()
+    assert reader.stats.rejected >= 9  # the planted problems are really there
+    (tmp_path / "work").mkdir()
+    engine = _DuckWithFiles(tmp_path / "work", 1)
+    engine.rows = _read_rows(folder)
+    stats, rejects = ingest_uris(engine, ["file:///unused"], _Config())  # type: ignore[arg-type]
+    columns = ", ".join(expected[0])
+    found = engine.fetch(
+        f"SELECT {columns} FROM input_records ORDER BY input_index, source, record_index"
+    )
+    assert [dict(zip(expected[0], row, strict=True)) for row in found] == expected
+    assert [r.to_dict() for r in rejects] == [r.to_dict() for r in reader.rejects]
+    assert (stats.read, stats.ok, stats.empty, stats.rejected) == (
+        reader.stats.read,
+        reader.stats.ok,
+        reader.stats.empty,
+        reader.stats.rejected,
+    )
+    assert engine.count("records") == reader.stats.read
+    engine.close()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("hdfs://namenode:8020/corpus", True),
+        ("s3a://bucket/news/", True),
+        ("file:///tmp/x.jsonl", True),
+        ("/tmp/x.jsonl", False),
+        ("data/x.jsonl", False),
+        ("C:\\corpus\\x.jsonl", False),
+        ("hdfs:/one-slash", False),
+    ],
+)
+def test_what_counts_as_a_uri(value: str, expected: bool) -> None:
+    assert is_uri(value) is expected
+
+
+def test_uris_need_spark_and_are_not_mixed_with_paths(tmp_path: Path) -> None:
+    import textreuse
+
+    with pytest.raises(ConfigError, match="--engine spark"):
+        textreuse.run(["hdfs://namenode/corpus"], tmp_path / "a", progress="none")
+    with pytest.raises(ConfigError, match="not both"):
+        textreuse.run(
+            ["hdfs://namenode/corpus", str(EXAMPLES)],
+            tmp_path / "b",
+            engine="spark",
+            progress="none",
+        )
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+@pytest.fixture(scope="module")
+def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
+    from textreuse.engine.spark import SparkEngine
+
+    owner = SparkEngine(
+        tmp_path_factory.mktemp("spark"), 2, conf={"spark.sql.adaptive.enabled": "false"}
+    )
+    yield owner.spark
+    owner.close()
+
+
+def _without_scheme(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spark names a local file ``file:/PATH``, the local reader ``/PATH`` (also in the
+    ``SOURCE#LOCATION`` ids of rejected records); in order of the ids that gives."""
+    named = [
+        {
+            k: v.removeprefix("file:") if k in ("source", "doc_id") and isinstance(v, str) else v
+            for k, v in row.items()
+        }
+        for row in rows
+    ]
+    return sorted(named, key=lambda row: str(row.get("doc_id")))
+
+
+def test_spark_reads_a_uri_with_the_local_results(tmp_path: Path, spark_session: Any) -> None:
+    import textreuse
+
+    folder = _write_parts(tmp_path / "parts")
+    options: dict[str, Any] = {"threads": 2, "progress": "none", "max_doc_chars": MAX_DOC_CHARS}
+    local = textreuse.run([folder], tmp_path / "local", **options)
+    found = textreuse.run([folder.as_uri()], tmp_path / "spark", engine="spark", **options)
+    for name in OUTPUTS:
+        expected = pq.read_table(tmp_path / "local" / f"{name}.parquet")
+        table = pq.read_table(tmp_path / "spark" / f"{name}.parquet")
+        assert table.schema.equals(expected.schema), name
+        assert _without_scheme(table.to_pylist()) == _without_scheme(expected.to_pylist()), name
+    assert local["output_counts"]["passages"] > 0
+    rejects = [
+        json.loads(line) for line in (tmp_path / "spark" / "rejects.jsonl").read_text().splitlines()
+    ]
+    expected_rejects = [
+        json.loads(line) for line in (tmp_path / "local" / "rejects.jsonl").read_text().splitlines()
+    ]
+    for reject in rejects:  # in input order, naming files as Spark does
+        reject["source"] = reject["source"].removeprefix("file:")
+        reject["reason"] = reject["reason"].replace("first seen in file:/", "first seen in /")
+    assert rejects == expected_rejects
+    for key in ("read", "ok", "empty", "rejected", "rejected_by_reason"):
+        assert found["input_counts"][key] == local["input_counts"][key], key
+    assert found["input_counts"]["files"] == 4  # the four record files, not _SUCCESS or .crc
+
+
+def test_a_uri_spark_cannot_read_is_an_input_error(tmp_path: Path, spark_session: Any) -> None:
+    import textreuse
+
+    missing = (tmp_path / "nothing-here").as_uri()
+    with pytest.raises(InputError, match="nothing-here"):
+        textreuse.run([missing], tmp_path / "out", engine="spark", progress="none")
+    assert not (tmp_path / "out").exists()
