@@ -9,10 +9,11 @@ figures ``docs/scaling.md`` builds on. Spark rows also give their time as a
 multiple of the local engine's on the same corpus::
 
     python bench/engine_bench.py --scale-dir DIR [--sizes 20k,100k,400k]
-        [--engines local,spark] [--threads 2] [--driver-memory 4g] [--shuffle]
+        [--engines local,spark] [--threads 2] [--driver-memory 4g] [--shuffle] [--uri]
 
 ``--shuffle`` turns on Spark's event log and adds the shuffle MB written and read
-in each textreuse stage.
+in each textreuse stage. ``--uri`` gives Spark the corpus as a ``file://`` URI, so
+its executors read and parse it (the local engine always reads the path).
 
 Scale corpora are built by ``python3 ../shared/tools/make_corpora.py DIR``.
 """
@@ -92,11 +93,14 @@ def run_once(
     threads: int,
     driver_memory: str,
     event_log: Path | None = None,
+    *,
+    uri: bool = False,
 ) -> dict:
+    as_uri = uri and engine == "spark"
     command = [
         *CLI,
         "run",
-        str(corpus),
+        corpus.resolve().as_uri() if as_uri else str(corpus),
         "--out",
         str(out),
         "--overwrite",
@@ -124,6 +128,7 @@ def run_once(
     row = {
         "corpus": corpus.stem,
         "engine": engine,
+        "input": "uri" if as_uri else "path",
         **speed,
         "stages_s": {k: v["seconds"] for k, v in manifest["stages"].items()},
         "output_counts": manifest["output_counts"],
@@ -147,6 +152,9 @@ def main() -> int:
     parser.add_argument(
         "--shuffle", action="store_true", help="Spark event log: shuffle MB per stage."
     )
+    parser.add_argument(
+        "--uri", action="store_true", help="Spark reads the corpus as a file:// URI."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="textreuse-engine-bench-") as tmp:
         for size in args.sizes.split(","):
@@ -163,6 +171,7 @@ def main() -> int:
                     args.threads,
                     args.driver_memory,
                     Path(tmp) / f"{size}-events" if args.shuffle else None,
+                    uri=args.uri,
                 )
                 if engine == "local":
                     local_wall = row["wall_s"]

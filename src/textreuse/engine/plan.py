@@ -2,9 +2,12 @@
 
 Each step is one SQL statement over named tables, written in the plain SQL
 that DuckDB and Spark SQL both run (window functions, ``GROUP BY``, joins; no
-engine-specific functions). An engine executes the steps in order, and runs
-:data:`COMPONENTS_ROUND` for connected components (large-star and small-star
-rounds) until every component is a star. Table names in ``{braces}`` are filled by the engine.
+engine-specific functions). A ``/*+ REPARTITION(col) */`` hint, a comment to
+DuckDB, has Spark shuffle rows once by ``col`` where the aggregation and the
+window after it both group by it (one shuffle instead of two). An engine
+executes the steps in order, and runs :data:`COMPONENTS_ROUND` for connected
+components (large-star and small-star rounds) until every component is a star.
+Table names in ``{braces}`` are filled by the engine.
 
 Tables the Python stages provide:
 
@@ -260,13 +263,16 @@ GROUPS = Step(
 INDEXED_POSTINGS = Step(
     "indexed_postings",
     """
-    WITH group_postings AS (
-        SELECT p.h, g.grp,
-               CASE WHEN max(CASE WHEN p.doc_key = g.grp THEN 1 ELSE 0 END) = 1
-                    THEN g.grp ELSE min(p.doc_key) END AS doc_key
-        FROM postings AS p
-        JOIN groups AS g ON g.doc_key = p.doc_key
-        GROUP BY p.h, g.grp
+    WITH grouped AS (
+        SELECT /*+ REPARTITION(h) */ p.h, g.grp, p.doc_key
+        FROM postings AS p JOIN groups AS g ON g.doc_key = p.doc_key
+    ),
+    group_postings AS (
+        SELECT h, grp,
+               CASE WHEN max(CASE WHEN doc_key = grp THEN 1 ELSE 0 END) = 1
+                    THEN grp ELSE min(doc_key) END AS doc_key
+        FROM grouped
+        GROUP BY h, grp
     )
     SELECT h, grp, doc_key FROM (
         SELECT h, grp, doc_key, count(*) OVER (PARTITION BY h) AS df FROM group_postings
@@ -410,19 +416,28 @@ COMPONENTS_ROUND = """
         SELECT u, v, least(u, min(v) OVER (PARTITION BY u)) AS centre FROM {star}
     ),
     large AS (
-        SELECT DISTINCT centre AS a, v AS b FROM around WHERE v > u
+        SELECT DISTINCT a, b FROM (
+            SELECT /*+ REPARTITION(b) */ centre AS a, v AS b FROM around WHERE v > u
+        ) AS l
     ),
     small AS (
         SELECT a, b, min(a) OVER (PARTITION BY b) AS centre FROM large
     ),
     linked AS (
         SELECT centre AS a, a AS b FROM small WHERE a <> centre
-        UNION SELECT centre AS a, b FROM small
+        UNION ALL SELECT centre AS a, b FROM small
+    ),
+    sym AS (
+        SELECT DISTINCT u, v FROM (
+            SELECT /*+ REPARTITION(u) */ u, v FROM (
+                SELECT a AS u, b AS v FROM linked UNION ALL SELECT b AS u, a AS v FROM linked
+            ) AS both_ways
+        ) AS s
     )
     SELECT u, v,
            (min(v) OVER (PARTITION BY u) < u AND max(v) OVER (PARTITION BY u) > u)
            OR count(CASE WHEN v < u THEN 1 END) OVER (PARTITION BY u) >= 2 AS unsettled
-    FROM (SELECT a AS u, b AS v FROM linked UNION ALL SELECT b AS u, a AS v FROM linked) AS s
+    FROM sym
 """
 
 #: Each node of a settled ``{star}`` with its component's label, the smallest
