@@ -48,7 +48,7 @@ from textreuse.engine.plan import (
     PROVENANCE_STEPS,
 )
 from textreuse.errors import ConfigError
-from textreuse.io.readers import RecordReader
+from textreuse.io.readers import RecordReader, is_uri
 from textreuse.manifest import Manifest
 from textreuse.output import OutputFolder, write_outputs
 from textreuse.parallel import WorkerPool
@@ -57,7 +57,7 @@ from textreuse.resume import StageMarkers
 from textreuse.stages.alignment import ALIGNED_SCHEMA, align_batch
 from textreuse.stages.fingerprint import POSTINGS_SCHEMA, WORDS_SCHEMA, fingerprint_batch
 from textreuse.stages.ingest import LINE_HASHES_FILE, PATTERN_SPANS_FILE, ingest
-from textreuse.stages.uri_ingest import ingest_uris, is_uri
+from textreuse.stages.uri_ingest import ingest_uris
 
 #: Characters two occurrences in one document may overlap and still be separate spans.
 OVERLAP_SLACK = 40

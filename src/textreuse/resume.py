@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from textreuse.config import RunConfig
 from textreuse.errors import ConfigError
-from textreuse.stages.uri_ingest import is_uri
+from textreuse.io.readers import is_uri
 
 if TYPE_CHECKING:
     from textreuse.engine.base import Engine

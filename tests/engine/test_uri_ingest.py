@@ -21,14 +21,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from textreuse.config import RunConfig
 from textreuse.engine.local import DuckDBEngine
 from textreuse.errors import ConfigError, InputError
-from textreuse.io.readers import RecordReader
+from textreuse.io.readers import RecordReader, is_uri
 from textreuse.stages.uri_ingest import (
     READ_ROWS_SCHEMA,
     ReadRecordFiles,
     ingest_uris,
-    is_uri,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,13 +85,6 @@ def _read_rows(folder: Path) -> pa.Table:
     return pa.Table.from_batches(list(read([batch])), schema=READ_ROWS_SCHEMA)
 
 
-class _Config:
-    max_doc_chars = MAX_DOC_CHARS
-    batch_size = 7
-    on_error = "skip"
-    boilerplate = True
-
-
 class _DuckWithFiles(DuckDBEngine):
     """The local engine, given the rows the Spark tasks would have read."""
 
@@ -112,7 +105,8 @@ def test_ids_compared_across_files_as_one_reader_does(tmp_path: Path) -> None:
     (tmp_path / "work").mkdir()
     engine = _DuckWithFiles(tmp_path / "work", 1)
     engine.rows = _read_rows(folder)
-    stats, rejects = ingest_uris(engine, ["file:///unused"], _Config())  # type: ignore[arg-type]
+    config = RunConfig.from_options(max_doc_chars=MAX_DOC_CHARS, batch_size=7)
+    stats, rejects = ingest_uris(engine, ["file:///unused"], config)
     columns = ", ".join(expected[0])
     found = engine.fetch(
         f"SELECT {columns} FROM input_records ORDER BY input_index, source, record_index"
@@ -125,6 +119,8 @@ def test_ids_compared_across_files_as_one_reader_does(tmp_path: Path) -> None:
         reader.stats.empty,
         reader.stats.rejected,
     )
+    assert stats.files == reader.stats.files == 4  # not _SUCCESS, listed as ignored
+    assert stats.ignored_files == ["_SUCCESS"]
     assert engine.count("records") == reader.stats.read
     engine.close()
 

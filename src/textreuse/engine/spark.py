@@ -375,12 +375,11 @@ class SparkEngine:
     def _new_table_path(self, name: str) -> Path:
         """``work_dir/tables/NAME``, or ``NAME.1``, ... while a table still reads that folder."""
         in_use = {_stored_place(stored)[0] for stored in self._stored.values()}
-        path = self.work_dir / "tables" / name
-        for version in itertools.count(1):
-            if str(path) not in in_use:
-                return path
+        path, version = self.work_dir / "tables" / name, 0
+        while str(path) in in_use:
+            version += 1
             path = self.work_dir / "tables" / f"{name}.{version}"
-        raise AssertionError("unreachable")
+        return path
 
     def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
         """The executors write ``query``'s rows through ``finish`` as a Parquet folder at

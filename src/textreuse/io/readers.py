@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -148,6 +149,15 @@ class ReadStats:
     def to_dict(self) -> dict[str, object]:
         """The counts as a plain dict (for JSON reports)."""
         return asdict(self)
+
+
+#: A URI: a scheme, then ``://``. Plain paths (``data/x.jsonl``, ``C:\\x``) are not.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_uri(path: object) -> bool:
+    """Whether an input is a URI for Spark (``scheme://...``) rather than a local path."""
+    return isinstance(path, str) and _URI.match(path) is not None
 
 
 def input_kind(path: str) -> InputKind:

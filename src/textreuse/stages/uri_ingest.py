@@ -15,7 +15,6 @@ order. Record files are JSON Lines (``.jsonl``, ``.ndjson``, optionally
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,9 +37,6 @@ if TYPE_CHECKING:
     from textreuse.config import RunConfig
     from textreuse.engine.base import Engine
 
-#: A URI: a scheme, then ``://``. Plain paths (``data/x.jsonl``, ``C:\\x``) are not.
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
 #: The rows a task makes of one file: its records, with where they stand in the
 #: input order and what the file's own reader found.
 READ_ROWS_SCHEMA = (
@@ -50,11 +46,6 @@ READ_ROWS_SCHEMA = (
     .append(pa.field("reject_kind", pa.string()))
     .append(pa.field("reason", pa.string()))
 )
-
-
-def is_uri(path: object) -> bool:
-    """Whether an input is a URI for Spark (``scheme://...``) rather than a local path."""
-    return isinstance(path, str) and _URI.match(path) is not None
 
 
 @dataclass(frozen=True)
@@ -162,4 +153,4 @@ def _ingest_records(
     )
 
 
-__all__ = ["READ_ROWS_SCHEMA", "ReadRecordFiles", "ingest_uris", "is_uri"]
+__all__ = ["READ_ROWS_SCHEMA", "ReadRecordFiles", "ingest_uris"]
