@@ -14,7 +14,7 @@ Every article text below was written for these tests. The corpus holds:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +201,19 @@ def corpus_run(
     out = tmp_path_factory.mktemp("run") / "out"
     manifest = run_quick([corpus_jsonl], out)
     return out, manifest
+
+
+@pytest.fixture(scope="module")
+def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A ``local[2]`` session for the module; the pipeline's engines reuse it (an
+    engine given no master picks up the active session)."""
+    pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
+    from textreuse.engine.spark import SparkEngine
+
+    # adaptive execution costs seconds per statement on tables this small, and
+    # changes no result
+    owner = SparkEngine(
+        tmp_path_factory.mktemp("spark"), 2, conf={"spark.sql.adaptive.enabled": "false"}
+    )
+    yield owner.spark
+    owner.close()

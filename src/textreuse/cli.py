@@ -102,7 +102,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--out", "-o", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(path_type=str),
+    help="Output folder (with --engine spark, also a URI: hdfs://, s3a://, file://, ...).",
+)
 @_threads_option
 @_page_timeout_option
 @_align_options
@@ -176,7 +182,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def run(
     inputs: tuple[str, ...],
-    out: Path,
+    out: str,
     overwrite: bool,
     progress: str,
     quiet: bool,
@@ -186,10 +192,11 @@ def run(
     """Find reused passages in INPUTS (JSONL, Parquet, CSV, text, HTML, WARC) and write OUT.
 
     With --engine spark, INPUTS may instead be URIs of record files or folders of
-    them (hdfs://, s3a://, file://, ...), read by Spark's executors.
+    them (hdfs://, s3a://, file://, ...), read by Spark's executors, and OUT may be
+    a URI too, written by them.
 
     Writes documents, passages, clusters and near-duplicate groups as Parquet,
-    plus manifest.json and textreuse.duckdb.
+    plus manifest.json and textreuse.duckdb (not for a URI).
     """
     from textreuse.pipeline import run as run_pipeline
 

@@ -148,8 +148,10 @@ class Manifest:
             by_basis[basis] = by_basis.get(basis, 0) + int(n)
         self.data["directions"] = {"by_direction": by_direction, "by_basis": by_basis}
 
-    def record_output(self, counts: dict[str, int], indexed_docs: int) -> None:
+    def record_output(self, counts: dict[str, int], indexed_docs: int, files: list[str]) -> None:
+        """What was found, and the files written (besides this manifest and the rejects)."""
         self.data["output_counts"] = {"documents_ok": indexed_docs, **counts}
+        self.data["output_files"] = files
 
     def write(self, folder: OutputFolder) -> None:
         self.data["seconds"] = round(time.monotonic() - self._started, 3)

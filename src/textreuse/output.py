@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -16,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from textreuse.errors import OutputError
+from textreuse.io.storage import LocalStorage, Storage, child, parent_and_name
 from textreuse.schema import (
     CLUSTERS_SCHEMA,
     DOCUMENTS_SCHEMA,
@@ -41,46 +41,68 @@ OUTPUT_FILES = (
 
 
 class OutputFolder:
-    """A run's output, written into a hidden staging folder next to ``path``
+    """A run's output, written into a hidden staging folder next to ``location``
     (``.NAME.partial``).
 
-    :meth:`commit` renames it to ``path`` in one step, so ``path`` never holds a
-    half-written result. If the run fails after finishing a stage, the staging
-    folder stays (its work files let ``resume`` skip the finished stages);
+    :meth:`commit` renames it to ``location`` in one step, so ``location`` never
+    holds a half-written result. If the run fails after finishing a stage, the
+    staging folder stays (its work files let ``resume`` skip the finished stages);
     otherwise it is removed. ``resume`` continues in the staging folder a failed
     run left; without it a left staging folder is cleared first.
+
+    ``storage`` says where the folder lives: a local folder (the default), or a
+    Hadoop file system URI (the Spark engine's
+    :class:`~textreuse.engine.hadoop_storage.HadoopStorage`). Files this process
+    writes before an engine reads them (the ingested records) are first written
+    to ``scratch``, a local folder, and then :meth:`publish`-ed into the work
+    folder; locally ``scratch`` is the work folder itself.
     """
 
     def __init__(
         self,
-        path: Path,
+        location: str | Path,
         *,
+        storage: Storage | None = None,
+        scratch: Path | None = None,
         overwrite: bool = False,
         keep_work: bool = False,
         resume: bool = False,
     ) -> None:
-        self.path = path.resolve()
-        occupied = self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir()))
+        self.storage = fs = storage or LocalStorage()
+        try:
+            parent, name = parent_and_name(fs.absolute(str(location)))
+        except ValueError as error:
+            raise OutputError(f"cannot write the output there: {error}") from error
+        self.path = child(parent, name)
+        occupied = fs.exists(self.path) and (
+            not fs.is_dir(self.path) or bool(fs.list_names(self.path))
+        )
         if occupied and not overwrite:
             raise OutputError(
-                f"output folder {path} already exists and is not empty; "
+                f"output folder {location} already exists and is not empty; "
                 "choose another --out or pass --overwrite"
             )
         self.overwrite = overwrite
         self.keep_work = keep_work
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = self.path.with_name(f".{self.path.name}.partial")
-        self.resumed = resume and (self.tmp / "_work").is_dir()
-        if self.tmp.exists() and not self.resumed:
-            shutil.rmtree(self.tmp)
-        self.tmp.mkdir(exist_ok=True)
-        umask = os.umask(0)
-        os.umask(umask)
-        self.tmp.chmod(0o777 & ~umask)
-        self.work_dir = self.tmp / "_work"
-        self.work_dir.mkdir(exist_ok=True)
-        self.keep_on_failure = False
-        """Set once a stage is finished: a failed run then leaves its work to resume."""
+        fs.make_dirs(parent)
+        self.tmp = child(parent, f".{name}.partial")
+        self.work_dir = child(self.tmp, "_work")
+        self.resumed = resume and fs.is_dir(self.work_dir)
+        if fs.exists(self.tmp) and not self.resumed:
+            fs.delete(self.tmp)
+        fs.make_dirs(self.work_dir)
+        if fs.remote:
+            if scratch is None:
+                raise ValueError("an output folder on a remote file system needs a local scratch")
+            self.scratch = scratch
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            Path(self.tmp).chmod(0o777 & ~umask)
+            self.scratch = Path(self.work_dir)
+        self.keep_on_failure = self.resumed
+        """Set once a stage is finished (or the folder holds finished stages): a failed
+        run then leaves its work to resume."""
         self._committed = False
 
     def __enter__(self) -> OutputFolder:
@@ -93,34 +115,39 @@ class OutputFolder:
         tb: TracebackType | None,
     ) -> None:
         if not self._committed and not self.keep_on_failure:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.storage.delete(self.tmp)
 
-    def file(self, name: str) -> Path:
-        return self.tmp / name
+    def file(self, name: str) -> str:
+        return child(self.tmp, name)
 
     def write_text(self, name: str, content: str) -> None:
         """Write a file through a temporary name, then rename it."""
-        target = self.tmp / name
-        partial = target.with_name(target.name + ".partial")
-        partial.write_text(content, encoding="utf-8")
-        os.replace(partial, target)
+        self.storage.write_text(self.file(name), content)
 
     def write_rejects(self, rejects: list[Reject]) -> None:
         lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in rejects]
         self.write_text("rejects.jsonl", "".join(line + "\n" for line in lines))
 
+    def publish(self, name: str) -> str:
+        """The work file ``name``, written to ``scratch``, where the engine reads it."""
+        target = child(self.work_dir, name)
+        self.storage.upload(self.scratch / name, target)
+        return target
+
     def commit(self) -> None:
         """Drop the work files (unless kept) and move the finished folder into place."""
+        fs = self.storage
         if not self.keep_work:
-            shutil.rmtree(self.work_dir, ignore_errors=True)
+            fs.delete(self.work_dir)
         old = None
-        if self.path.exists():
-            old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
-            os.replace(self.path, old)
-        os.replace(self.tmp, self.path)
+        if fs.exists(self.path):
+            parent, name = parent_and_name(self.path)
+            old = child(parent, f".{name}.old-{os.getpid()}")
+            fs.rename(self.path, old)
+        fs.rename(self.tmp, self.path)
         self._committed = True
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            fs.delete(old)
 
 
 # The output queries are plain SQL that both engines run; each batch of a query
@@ -217,20 +244,27 @@ OUTPUT_QUERIES: dict[str, tuple[str, Callable[[pa.RecordBatch], pa.RecordBatch],
 }
 
 
-def write_outputs(engine: Engine, folder: OutputFolder) -> dict[str, int]:
-    """Write the Parquet outputs and the DuckDB database; returns output counts.
+def write_outputs(engine: Engine, folder: OutputFolder) -> list[str]:
+    """Write the Parquet outputs and the DuckDB database; returns the names written.
 
     The local engine writes each output as one file, the Spark engine as a folder
     of ``part-*.parquet`` files written by its executors; both read the same with
-    ``pyarrow.parquet.read_table``, pandas, DuckDB or Spark.
+    ``pyarrow.parquet.read_table``, pandas, DuckDB or Spark. An output folder on a
+    Hadoop file system gets no ``textreuse.duckdb``: DuckDB writes local files only.
     """
+    written = []
     for name, (query, finish, schema) in OUTPUT_QUERIES.items():
         engine.write_output(query, finish, schema, folder.file(f"{name}.parquet"))
-    _write_database(folder)
-    return _output_counts(engine)
+        written.append(f"{name}.parquet")
+    if not folder.storage.remote:
+        _write_database(folder)
+        written.append("textreuse.duckdb")
+    return written
 
 
-def _output_counts(engine: Engine) -> dict[str, int]:
+def output_counts(engine: Engine) -> dict[str, int]:
+    """Passages, clusters and near-duplicate groups found (the manifest's output counts)."""
+
     def scalar(sql: str) -> int:
         rows = engine.fetch(sql)
         return int(rows[0][0]) if rows and rows[0][0] is not None else 0
@@ -243,9 +277,9 @@ def _output_counts(engine: Engine) -> dict[str, int]:
     }
 
 
-def parquet_source(path: Path) -> str:
+def parquet_source(path: str) -> str:
     """What DuckDB's ``read_parquet`` reads for an output file or folder."""
-    return str(path / "*.parquet") if path.is_dir() else str(path)
+    return str(Path(path) / "*.parquet") if os.path.isdir(path) else path
 
 
 def _write_database(folder: OutputFolder) -> None:
@@ -262,7 +296,7 @@ def _write_database(folder: OutputFolder) -> None:
             "ORDER BY passages DESC, copier_site, source_site"
         )
         rejects = folder.file("rejects.jsonl")
-        if rejects.stat().st_size > 0:
+        if os.path.getsize(rejects) > 0:
             con.execute(f"CREATE TABLE rejects AS SELECT * FROM read_json_auto('{rejects}')")
     finally:
         con.close()

@@ -27,10 +27,13 @@ so a failed run started again with ``resume=True`` skips it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -50,7 +53,7 @@ from textreuse.engine.plan import (
 from textreuse.errors import ConfigError
 from textreuse.io.readers import RecordReader, is_uri
 from textreuse.manifest import Manifest
-from textreuse.output import OutputFolder, write_outputs
+from textreuse.output import OutputFolder, output_counts, write_outputs
 from textreuse.parallel import WorkerPool
 from textreuse.progress import Reporter
 from textreuse.resume import StageMarkers
@@ -58,6 +61,9 @@ from textreuse.stages.alignment import ALIGNED_SCHEMA, align_batch
 from textreuse.stages.fingerprint import POSTINGS_SCHEMA, WORDS_SCHEMA, fingerprint_batch
 from textreuse.stages.ingest import LINE_HASHES_FILE, PATTERN_SPANS_FILE, ingest
 from textreuse.stages.uri_ingest import ingest_uris
+
+if TYPE_CHECKING:
+    from textreuse.engine.spark import SparkEngine
 
 #: Characters two occurrences in one document may overlap and still be separate spans.
 OVERLAP_SLACK = 40
@@ -100,7 +106,9 @@ def run(
     Nothing appears at ``out`` unless the whole run succeeds; a run that fails
     after its first stage leaves its work beside ``out``, and ``resume=True``
     continues it, skipping the finished stages. ``keep_work`` keeps the
-    intermediate tables in ``out/_work`` for inspection.
+    intermediate tables in ``out/_work`` for inspection. With the Spark engine
+    ``out`` may be a Hadoop file system URI (``hdfs://...``, ``s3a://...``): the
+    executors write the tables and outputs there, and no ``textreuse.duckdb``.
     """
     if engine not in ENGINES:
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
@@ -108,18 +116,44 @@ def run(
         raise ConfigError("--spark-master, --partitions and Spark settings need --engine spark")
     config = RunConfig.from_options(**options)
     _check_inputs(inputs, engine)
-    folder = OutputFolder(Path(out), overwrite=overwrite, keep_work=keep_work, resume=resume)
-    manifest = Manifest(config=config, inputs=[str(p) for p in inputs], engine=engine)
-    markers = StageMarkers(folder, manifest, config, inputs, engine)
-    spark_options = {"master": spark_master, "partitions": partitions, "conf": spark_conf}
-    with folder, Reporter(progress) as reporter:
+    remote = is_uri(out)
+    if remote and engine != "spark":
+        raise ConfigError(f"{out} is a URI: output to a URI is written with --engine spark")
+    folder_options: dict[str, Any] = {
+        "overwrite": overwrite,
+        "keep_work": keep_work,
+        "resume": resume,
+    }
+    spark_options: dict[str, Any] = {
+        "master": spark_master,
+        "partitions": partitions,
+        "conf": spark_conf,
+    }
+    with contextlib.ExitStack() as stack:
+        reporter = stack.enter_context(Reporter(progress))
         # the pool forks before any engine thread starts (the Spark engine needs none)
-        with WorkerPool(config.threads if engine == "local" else 1) as pool:
-            engine_ = _start_engine(engine, folder.work_dir, config, pool, spark_options, verbose)
-            try:
-                _Job(inputs, config, folder, manifest, reporter, engine_).run(markers)
-            finally:
-                engine_.close()
+        pool = stack.enter_context(WorkerPool(config.threads if engine == "local" else 1))
+        if remote:
+            # the output's file system is reached through the Spark session, so the
+            # engine starts first and stops after the folder is committed or cleared
+            scratch = Path(tempfile.mkdtemp(prefix="textreuse-"))
+            stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+            spark = _start_spark(scratch, config, spark_options, verbose)
+            stack.callback(spark.close)
+            folder = stack.enter_context(
+                OutputFolder(str(out), storage=spark.storage, scratch=scratch, **folder_options)
+            )
+            spark.table_root = folder.work_dir
+            engine_: Engine = spark
+        else:
+            folder = stack.enter_context(OutputFolder(out, **folder_options))
+            engine_ = _start_engine(engine, folder.scratch, config, pool, spark_options, verbose)
+            stack.callback(engine_.close)
+        manifest = Manifest(config=config, inputs=[str(p) for p in inputs], engine=engine)
+        markers = StageMarkers(folder, manifest, config, inputs, engine)
+        _Job(inputs, config, folder, manifest, reporter, engine_).run(markers)
+        if not remote:
+            engine_.close()  # its files go with the work folder
         folder.commit()
     return manifest.data
 
@@ -146,10 +180,16 @@ def _start_engine(
     verbose: bool,
 ) -> Engine:
     if kind == "spark":
-        from textreuse.engine.spark import SparkEngine
-
-        return SparkEngine(work, config.threads, verbose=verbose, **spark_options)
+        return _start_spark(work, config, spark_options, verbose)
     return DuckDBEngine(work, config.threads, pool=pool)
+
+
+def _start_spark(
+    work: Path, config: RunConfig, spark_options: dict[str, Any], verbose: bool
+) -> SparkEngine:
+    from textreuse.engine.spark import SparkEngine
+
+    return SparkEngine(work, config.threads, verbose=verbose, **spark_options)
 
 
 class _Job:
@@ -181,7 +221,6 @@ class _Job:
         self.manifest = manifest
         self.reporter = reporter
         self.engine = engine
-        self.work = folder.work_dir
 
     def run(self, markers: StageMarkers) -> None:
         for name in self.STAGES:
@@ -196,8 +235,9 @@ class _Job:
         self.engine.describe("write")
         with self.manifest.stage("write"):
             self.reporter.stage("writing output")
-            counts = write_outputs(self.engine, self.folder)
-            self.manifest.record_output(counts, self.engine.count("docs"))
+            files = write_outputs(self.engine, self.folder)
+            counts = output_counts(self.engine)
+            self.manifest.record_output(counts, self.engine.count("docs"), files)
         self.manifest.write(self.folder)
 
     def ingest(self) -> None:
@@ -210,14 +250,14 @@ class _Job:
         else:
             result = ingest(
                 RecordReader.from_config(self.inputs, self.config),
-                self.work / "records.parquet",
+                self.folder.scratch / "records.parquet",
                 on_batch=self.reporter.advance,
                 boilerplate=self.config.boilerplate,
             )
             stats, rejects = result.stats, result.rejects
-            engine.load_parquet("records", self.work / "records.parquet")
-            engine.load_parquet("pattern_spans", self.work / PATTERN_SPANS_FILE)
-            engine.load_parquet("line_hashes", self.work / LINE_HASHES_FILE)
+            engine.load_parquet("records", self.folder.publish("records.parquet"))
+            engine.load_parquet("pattern_spans", self.folder.publish(PATTERN_SPANS_FILE))
+            engine.load_parquet("line_hashes", self.folder.publish(LINE_HASHES_FILE))
         self.manifest.record_input(stats, rejects)
         self.folder.write_rejects(rejects)
 

@@ -17,6 +17,7 @@ from textreuse.compare import Comparison
 from textreuse.core.align import word_opcodes
 from textreuse.core.rewrite import RewriteProfile
 from textreuse.core.tokenize import tokenize
+from textreuse.io.readers import is_uri
 
 
 def _marked(text: str, start: int, end: int, changed: set[int]) -> Text:
@@ -89,7 +90,7 @@ def _print_rewrite(console: Console, rewrite: RewriteProfile) -> None:
     )
 
 
-def print_run_summary(manifest: dict[str, Any], out: Path) -> None:
+def print_run_summary(manifest: dict[str, Any], out: str) -> None:
     """What a run read and found, in a few lines."""
     console = Console()
     counts = manifest["input_counts"]
@@ -104,7 +105,8 @@ def print_run_summary(manifest: dict[str, Any], out: Path) -> None:
         f"{found['duplicate_groups']} near-duplicate groups"
     )
     console.print(f"[bold]took[/bold] {manifest['seconds']:.1f} s; output in {out}")
-    _print_top_passages(console, out)
+    if not is_uri(out):  # this process cannot read a Hadoop file system
+        _print_top_passages(console, Path(out))
 
 
 def _print_top_passages(console: Console, out: Path, limit: int = 8) -> None:

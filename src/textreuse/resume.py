@@ -12,7 +12,6 @@ may differ.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textreuse.config import RunConfig
 from textreuse.errors import ConfigError
 from textreuse.io.readers import is_uri
+from textreuse.io.storage import child
 
 if TYPE_CHECKING:
     from textreuse.engine.base import Engine
@@ -42,9 +42,10 @@ class StageMarkers:
         engine: str,
     ) -> None:
         self.folder = folder
+        self.storage = folder.storage
         self.manifest = manifest
-        self.dir = folder.work_dir / "stages"
-        self.dir.mkdir(exist_ok=True)
+        self.dir = child(folder.work_dir, "stages")
+        self.storage.make_dirs(self.dir)
         parameters = {k: v for k, v in config.to_dict().items() if k not in _ANY_VALUE}
         from textreuse import __version__
 
@@ -54,10 +55,10 @@ class StageMarkers:
             "engine": engine,
             "version": __version__,
         }
-        key_file = folder.work_dir / "run.json"
+        key_file = child(folder.work_dir, "run.json")
         self.resuming = folder.resumed
         if self.resuming:
-            started = json.loads(key_file.read_text(encoding="utf-8"))
+            started = json.loads(self.storage.read_text(key_file))
             if started != json.loads(json.dumps(self.run_key)):
                 raise ConfigError(
                     f"cannot resume {folder.path}: the unfinished run there had other "
@@ -65,15 +66,15 @@ class StageMarkers:
                     "--resume to start over"
                 )
         else:
-            _write_json(key_file, self.run_key)
+            self._write_json(key_file, self.run_key)
 
     def restore(self, stage: str, engine: Engine) -> bool:
         """Restore ``stage`` if it finished before; once one has not, none after it is."""
-        marker = self.dir / f"{stage}.json"
-        if not self.resuming or not marker.exists():
+        marker = child(self.dir, f"{stage}.json")
+        if not self.resuming or not self.storage.exists(marker):
             self.resuming = False
             return False
-        done = json.loads(marker.read_text(encoding="utf-8"))
+        done = json.loads(self.storage.read_text(marker))
         engine.restore(done["tables"])
         self.manifest.restore(done["manifest"], stage)
         return True
@@ -81,11 +82,9 @@ class StageMarkers:
     def finish(self, stage: str, engine: Engine, tables: Iterable[str]) -> None:
         """Make the stage's new tables durable, then write its marker."""
         stored = engine.checkpoint(sorted(tables))
-        _write_json(self.dir / f"{stage}.json", {"tables": stored, "manifest": self.manifest.data})
+        marker = child(self.dir, f"{stage}.json")
+        self._write_json(marker, {"tables": stored, "manifest": self.manifest.data})
         self.folder.keep_on_failure = True
 
-
-def _write_json(path: Path, data: Any) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
-    os.replace(partial, path)
+    def _write_json(self, location: str, data: Any) -> None:
+        self.storage.write_text(location, json.dumps(data, indent=1, default=str))

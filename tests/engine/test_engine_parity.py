@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,21 +33,6 @@ DATA_SETS: dict[str, tuple[list[Path], dict[str, Any]]] = {
     "pan13-dev": ([DATA / "pan13-dev" / "susp", DATA / "pan13-dev" / "src"], {}),
 }
 OUTPUTS = ("documents", "passages", "clusters", "duplicates", "sites")
-
-
-@pytest.fixture(scope="module")
-def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A ``local[2]`` session for the module; the pipeline's engines reuse it."""
-    pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
-    from textreuse.engine.spark import SparkEngine
-
-    # adaptive execution costs seconds per statement on tables this small, and
-    # changes no result
-    owner = SparkEngine(
-        tmp_path_factory.mktemp("spark"), 2, conf={"spark.sql.adaptive.enabled": "false"}
-    )
-    yield owner.spark
-    owner.close()
 
 
 def _run(inputs: list[Path], out: Path, engine: str, **options: Any) -> dict[str, Any]:

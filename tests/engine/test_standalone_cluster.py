@@ -2,9 +2,11 @@
 cluster (one master, two workers on loopback, started by :mod:`standalone_cluster`
 from the scripts in the ``pyspark`` package), with one worker killed mid-run.
 
-The corpus is given as a ``file://`` URI, so the executors read and parse it. The
-run must still finish, with exactly the local engine's results: no record lost
-or duplicated, the same rejects and counts. About a minute, most of it JVM start-up.
+The corpus and the output folder are given as ``file://`` URIs, so the executors
+read and parse the corpus, and the output folder is written through Hadoop's
+file system API as an ``hdfs://`` one would be. The run must still finish, with
+exactly the local engine's results: no record lost or duplicated, the same rejects
+and counts. About a minute, most of it JVM start-up.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def test_run_on_a_cluster_survives_a_lost_worker(
         monkeypatch.setattr(pipeline._Job, "align", align_losing_a_worker)
         manifest = textreuse.run(
             [corpus.as_uri()],
-            tmp_path / "spark",
+            (tmp_path / "spark").as_uri(),
             engine="spark",
             spark_master=cluster.master_url,
             spark_conf=cluster.spark_conf(),

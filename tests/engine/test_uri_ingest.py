@@ -156,18 +156,6 @@ def test_uris_need_spark_and_are_not_mixed_with_paths(tmp_path: Path) -> None:
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
-@pytest.fixture(scope="module")
-def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
-    from textreuse.engine.spark import SparkEngine
-
-    owner = SparkEngine(
-        tmp_path_factory.mktemp("spark"), 2, conf={"spark.sql.adaptive.enabled": "false"}
-    )
-    yield owner.spark
-    owner.close()
-
-
 def _without_scheme(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Spark names a local file ``file:/PATH``, the local reader ``/PATH`` (also in the
     ``SOURCE#LOCATION`` ids of rejected records); in order of the ids that gives."""

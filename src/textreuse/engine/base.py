@@ -38,7 +38,7 @@ class Engine(Protocol):
         """Name the work that follows after a pipeline stage (Spark's job group)."""
         ...
 
-    def load_parquet(self, name: str, path: Path) -> None:
+    def load_parquet(self, name: str, path: str | Path) -> None:
         """Create table ``name`` from a Parquet file or folder."""
         ...
 
@@ -84,8 +84,9 @@ class Engine(Protocol):
         Returns facts for the manifest (such as the workers' peak memory)."""
         ...
 
-    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
-        """Write ``query``'s rows, in order, passed through ``finish``, as Parquet at ``path``."""
+    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: str) -> None:
+        """Write ``query``'s rows, in order, passed through ``finish``, as Parquet at ``path``
+        (a local path, or a URI the Spark engine writes to)."""
         ...
 
     def table_names(self) -> set[str]:

@@ -54,8 +54,9 @@ class DuckDBEngine:
     def describe(self, stage: str) -> None:
         """Nothing to name: DuckDB has no job list."""
 
-    def load_parquet(self, name: str, path: Path) -> None:
+    def load_parquet(self, name: str, path: str | Path) -> None:
         """Create table ``name`` from a Parquet file or folder (``*.parquet``)."""
+        path = Path(path)
         pattern = str(path / "*.parquet") if path.is_dir() else str(path)
         self.con.execute(
             f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet('{pattern}')"
@@ -151,9 +152,9 @@ class DuckDBEngine:
             self.load_parquet(name, path)
         return {"worker_peak_rss_mb": worker_peak}
 
-    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
+    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: str) -> None:
         """Stream ``query`` through ``finish`` into one Parquet file, written atomically."""
-        partial = path.with_name(path.name + ".partial")
+        partial = path + ".partial"
         with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
             for batch in self.arrow_reader(query, batch_size=8192):
                 writer.write_batch(finish(batch))

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
+from textreuse.engine.hadoop_storage import HadoopStorage
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
     COMPONENTS_LABELS,
@@ -39,7 +39,8 @@ from textreuse.engine.plan import (
     Step,
 )
 from textreuse.errors import EngineError, InputError, MissingExtraError
-from textreuse.io.readers import RECORD_FILE_SUFFIXES
+from textreuse.io.readers import RECORD_FILE_SUFFIXES, is_uri
+from textreuse.io.storage import child
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -132,8 +133,11 @@ class SparkEngine:
 
     Batch functions run inside Spark tasks (``mapInArrow``) and their results are
     written by the executors as Parquet folders under ``work_dir``, as are the
-    output files, so ``work_dir`` must be on storage every executor can reach
-    (any path on one machine; a shared file system on a cluster).
+    output files, so they must be on storage every executor can reach: any path on
+    one machine, a shared file system or a Hadoop file system URI on a cluster.
+    ``table_root`` is where the tables go (by default ``work_dir``, as a
+    ``file://`` URI); ``work_dir`` holds the driver's own files (its log, Spark's
+    local scratch). :attr:`storage` reaches both.
     """
 
     def __init__(
@@ -147,11 +151,13 @@ class SparkEngine:
         conf: Mapping[str, str] | None = None,
         verbose: bool = False,
         spark: SparkSession | None = None,
+        table_root: str | None = None,
     ) -> None:
         require_spark_extra()
         from pyspark.logger import PySparkLogger
 
         self.work_dir = work_dir
+        self.table_root = table_root or spark_location(work_dir)
         self._tables: dict[str, DataFrame] = {}
         #: Tables read from Parquet, and where from.
         self._stored: dict[str, str] = {}
@@ -173,6 +179,7 @@ class SparkEngine:
             self.spark.conf.set(key, value)
         if partitions is not None:
             self.spark.conf.set("spark.sql.shuffle.partitions", str(int(partitions)))
+        self.storage = HadoopStorage(self.spark)
 
     @staticmethod
     def _start(
@@ -225,22 +232,24 @@ class SparkEngine:
         return spark
 
     def close(self) -> None:
-        """Drop this engine's views; stop the session if the engine started it."""
+        """Drop this engine's views; stop the session if the engine started it (once)."""
         for name in self._tables:
             self.spark.catalog.dropTempView(name)
         self._tables.clear()
         if self._owns_session:
             self.spark.stop()
+            self._owns_session = False
 
     def describe(self, stage: str) -> None:
         """Spark jobs from here on belong to job group ``textreuse:STAGE`` (in the
         Spark UI, the event log and the status tracker)."""
         self.spark.sparkContext.setJobGroup(f"textreuse:{stage}", f"textreuse {stage} stage")
 
-    def load_parquet(self, name: str, path: Path) -> None:
+    def load_parquet(self, name: str, path: str | Path) -> None:
         """Create view ``name`` over a Parquet file or folder (read when used, not cached)."""
-        self._replace(name, self.spark.read.parquet(str(path)))
-        self._stored[name] = str(path)
+        location = spark_location(path)
+        self._replace(name, self.spark.read.parquet(location))
+        self._stored[name] = location
 
     def run(self, step: Step, **params: Any) -> int:
         """Compute the step's table into a Parquet folder (by the executors) and register
@@ -250,14 +259,7 @@ class SparkEngine:
         never from the steps before it, memory holds no table, and a finished stage
         is already durable for ``--resume``.
         """
-        frame = self.spark.sql(step.sql.format(**params))
-        self._write_table(step.name, frame)
-        return self._stored_rows(step.name)
-
-    def _stored_rows(self, name: str) -> int:
-        """Rows of a stored table, from its Parquet footers (no Spark job)."""
-        folder = Path(self._stored[name])
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in folder.glob("*.parquet"))
+        return self._write_table(step.name, self.spark.sql(step.sql.format(**params)))
 
     def count(self, table: str) -> int:
         row = self.spark.sql(f"SELECT count(*) FROM {table}").first()
@@ -289,7 +291,7 @@ class SparkEngine:
                 self._replace(name, _unpacked(packed, column))
                 self._stored[name] = path
             else:
-                self.load_parquet(name, Path(path))
+                self.load_parquet(name, path)
 
     def read_files(self, uris: Sequence[str], job: FilesJob, schema: pa.Schema) -> list[str]:
         """Table ``read_rows``: every file below ``uris`` (any file system Spark reaches;
@@ -357,38 +359,46 @@ class SparkEngine:
         packed = _packed_schema(outputs)
         mapped = frame.mapInArrow(_PackedBatches(job, packed), from_arrow_schema(packed))
         folder = self._new_table_path("+".join(names))
-        mapped.write.mode("overwrite").parquet(str(folder))
-        stored = self.spark.read.schema(mapped.schema).parquet(str(folder))
+        mapped.write.mode("overwrite").parquet(folder)
+        stored = self.spark.read.schema(mapped.schema).parquet(folder)
         for index, name in enumerate(names):  # each output is read in place, not copied
             self._replace(name, _unpacked(stored, f"out{index}"))
             self._stored[name] = f"{folder}{PACKED_COLUMN_MARK}out{index}"
         return {}
 
-    def _write_table(self, name: str, frame: DataFrame) -> None:
-        """Write ``frame`` as Parquet to ``work_dir/tables/NAME`` and register it as view
-        ``NAME``, read from there (a table read while it is replaced gets a new folder)."""
-        path = self._new_table_path(name)
-        frame.write.mode("overwrite").parquet(str(path))
-        self._replace(name, self.spark.read.schema(frame.schema).parquet(str(path)))
-        self._stored[name] = str(path)
+    def _write_table(self, name: str, frame: DataFrame) -> int:
+        """Write ``frame`` as Parquet to ``table_root/tables/NAME`` and register it as view
+        ``NAME``, read from there (a table read while it is replaced gets a new folder).
+        Returns its row count, observed while it is written (no job spent counting)."""
+        from pyspark.sql import Observation
+        from pyspark.sql import functions as F
 
-    def _new_table_path(self, name: str) -> Path:
-        """``work_dir/tables/NAME``, or ``NAME.1``, ... while a table still reads that folder."""
+        path = self._new_table_path(name)
+        observed = Observation(f"{name}_rows")
+        frame.observe(observed, F.count(F.lit(1)).alias("rows")).write.mode("overwrite").parquet(
+            path
+        )
+        self._replace(name, self.spark.read.schema(frame.schema).parquet(path))
+        self._stored[name] = path
+        return int(observed.get["rows"])
+
+    def _new_table_path(self, name: str) -> str:
+        """``table_root/tables/NAME``, or ``NAME.1``, ... while a table still reads that folder."""
         in_use = {_stored_place(stored)[0] for stored in self._stored.values()}
-        path, version = self.work_dir / "tables" / name, 0
-        while str(path) in in_use:
+        path, version = child(self.table_root, "tables", name), 0
+        while path in in_use:
             version += 1
-            path = self.work_dir / "tables" / f"{name}.{version}"
+            path = child(self.table_root, "tables", f"{name}.{version}")
         return path
 
-    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: Path) -> None:
+    def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: str) -> None:
         """The executors write ``query``'s rows through ``finish`` as a Parquet folder at
         ``path`` (``part-*.parquet`` in order); Spark's job commit makes it appear whole."""
         from pyspark.sql.pandas.types import from_arrow_schema
 
         frame = self.spark.sql(query)
         mapped = frame.mapInArrow(_FinishedBatches(finish, schema), from_arrow_schema(schema))
-        mapped.write.mode("error").option("compression", "zstd").parquet(str(path))
+        mapped.write.mode("error").option("compression", "zstd").parquet(spark_location(path))
 
     def components(self, edges: str, out: str) -> int:
         """Connected components of ``edges(a, b)`` into ``out(node, label)``.
@@ -403,22 +413,19 @@ class SparkEngine:
         from pyspark.sql import Observation
         from pyspark.sql import functions as F
 
-        folder = self.work_dir / "spark-components" / out
-        if folder.exists():
-            shutil.rmtree(folder)
+        folder = child(self.table_root, "spark-components", out)
+        self.storage.delete(folder)
         star, source = f"{out}_star", f"({COMPONENTS_EDGES.format(edges=edges)})"
         try:
             for round_no in range(1, MAX_COMPONENT_ROUNDS + 1):
                 frame = self.spark.sql(COMPONENTS_ROUND.format(star=source))
                 observed = Observation(f"{out}_round_{round_no}")
                 unsettled = F.count(F.when(F.col("unsettled"), 1)).alias("unsettled")
-                path = folder / f"round-{round_no}"
-                frame.observe(observed, unsettled).write.parquet(str(path))
-                self.spark.read.schema(frame.schema).parquet(str(path)).createOrReplaceTempView(
-                    star
-                )
+                path = child(folder, f"round-{round_no}")
+                frame.observe(observed, unsettled).write.parquet(path)
+                self.spark.read.schema(frame.schema).parquet(path).createOrReplaceTempView(star)
                 if round_no > 1:
-                    shutil.rmtree(folder / f"round-{round_no - 1}")
+                    self.storage.delete(child(folder, f"round-{round_no - 1}"))
                 source = star
                 if observed.get["unsettled"] == 0:
                     labels = COMPONENTS_LABELS.format(star=star, edges=edges)
@@ -426,7 +433,7 @@ class SparkEngine:
                     return round_no
         finally:
             self.spark.catalog.dropTempView(star)
-            shutil.rmtree(folder, ignore_errors=True)
+            self.storage.delete(folder)
         raise RuntimeError(
             f"connected components did not converge in {MAX_COMPONENT_ROUNDS} rounds"
         )
@@ -457,6 +464,14 @@ class SparkEngine:
         self._stored.pop(name, None)
         frame.createOrReplaceTempView(name)
         self._tables[name] = frame
+
+
+def spark_location(path: str | Path) -> str:
+    """Where Spark reads or writes ``path``: a URI as given, a local path as a
+    ``file://`` URI (so a cluster's default file system never claims it)."""
+    if isinstance(path, str) and is_uri(path):
+        return path
+    return Path(path).resolve().as_uri()
 
 
 def _stored_place(stored: str) -> tuple[str, str | None]:
