@@ -315,12 +315,12 @@ def clean(file: Path, show: bool) -> None:
 
 
 @main.command()
-@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("out", type=click.Path(path_type=str, file_okay=False))
 @click.option(
     "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows in each list."
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def report(out: Path, top: int, as_json: bool) -> None:
+def report(out: str, top: int, as_json: bool) -> None:
     """Summarise the run in OUT: counts, largest clusters and their sources, copier →
     source sites, most rewritten copies."""
     from textreuse.render import print_report

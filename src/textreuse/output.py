@@ -270,10 +270,10 @@ def output_counts(engine: Engine) -> dict[str, int]:
         return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     return {
-        "passages": scalar("SELECT count(*) FROM passages_keyed"),
+        "passages": engine.count("passages_keyed"),
         "clusters": scalar("SELECT count(DISTINCT cluster_id) FROM occurrence_clusters"),
         "duplicate_groups": scalar("SELECT count(DISTINCT label) FROM duplicate_components"),
-        "documents_in_duplicate_groups": scalar("SELECT count(*) FROM duplicate_components"),
+        "documents_in_duplicate_groups": engine.count("duplicate_components"),
     }
 
 

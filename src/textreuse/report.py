@@ -9,16 +9,24 @@ from typing import Any
 import duckdb
 
 from textreuse.errors import OutputError
+from textreuse.io.readers import is_uri
+from textreuse.output import parquet_source
 
 
 def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
     """Counts, the largest clusters with their sources, the top copier → source
     site pairs and the most rewritten copies of the run in ``out``."""
+    if is_uri(out):
+        raise OutputError(
+            f"{out} is a URI: report reads a local output folder; copy it here first "
+            "(for example with hadoop fs -get or aws s3 cp --recursive)"
+        )
     folder = Path(out)
+    # the local engine writes each table as one file, the Spark engine as a folder of parts
     missing = [
         name
         for name in ("manifest.json", "passages.parquet", "clusters.parquet", "sites.parquet")
-        if not (folder / name).is_file()
+        if not (folder / name).exists()
     ]
     if missing:
         raise OutputError(f"{folder} is not a textreuse output folder: missing {missing[0]}")
@@ -31,9 +39,9 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-        passages = f"read_parquet('{folder / 'passages.parquet'}')"
-        clusters = f"read_parquet('{folder / 'clusters.parquet'}')"
-        sites = f"read_parquet('{folder / 'sites.parquet'}')"
+        passages = f"read_parquet('{parquet_source(str(folder / 'passages.parquet'))}')"
+        clusters = f"read_parquet('{parquet_source(str(folder / 'clusters.parquet'))}')"
+        sites = f"read_parquet('{parquet_source(str(folder / 'sites.parquet'))}')"
         directions = rows(
             f"SELECT direction, count(*) AS n FROM {passages} GROUP BY direction ORDER BY direction"
         )

@@ -18,6 +18,7 @@ import pytest
 
 import textreuse
 from textreuse.errors import ConfigError, OutputError
+from textreuse.report import build_report
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "corpus.jsonl"
@@ -93,6 +94,13 @@ def test_spark_writes_a_uri_with_the_local_results_and_resumes_there(
     assert "textreuse.duckdb" in local["output_files"]
     assert not (out / "textreuse.duckdb").exists() and not (out / "_work").exists()
     assert not (tmp_path / ".remote.partial").exists()
+
+    # the report reads the folders of part files as it reads the local engine's files
+    spark_report, local_report = build_report(out), build_report(tmp_path / "local")
+    assert spark_report.pop("out") != local_report.pop("out")
+    assert spark_report == local_report and spark_report["counts"]["passages"] > 0
+    with pytest.raises(OutputError, match="is a URI: report reads a local output folder"):
+        build_report(out_uri)
 
     with pytest.raises(OutputError, match="already exists"):
         _run(out_uri)

@@ -161,6 +161,8 @@ class SparkEngine:
         self._tables: dict[str, DataFrame] = {}
         #: Tables read from Parquet, and where from.
         self._stored: dict[str, str] = {}
+        #: Row counts of tables written by this engine, observed while written.
+        self._rows: dict[str, int] = {}
         # PySpark logs every SQL error it raises; the error reaches the caller anyway.
         PySparkLogger.getLogger("SQLQueryContextLogger").setLevel(
             logging.WARNING if verbose else logging.CRITICAL
@@ -262,6 +264,8 @@ class SparkEngine:
         return self._write_table(step.name, self.spark.sql(step.sql.format(**params)))
 
     def count(self, table: str) -> int:
+        if table in self._rows:  # a table this engine wrote: counted then, no job now
+            return self._rows[table]
         row = self.spark.sql(f"SELECT count(*) FROM {table}").first()
         return int(row[0]) if row is not None else 0
 
@@ -380,7 +384,8 @@ class SparkEngine:
         )
         self._replace(name, self.spark.read.schema(frame.schema).parquet(path))
         self._stored[name] = path
-        return int(observed.get["rows"])
+        self._rows[name] = int(observed.get["rows"])
+        return self._rows[name]
 
     def _new_table_path(self, name: str) -> str:
         """``table_root/tables/NAME``, or ``NAME.1``, ... while a table still reads that folder."""
@@ -462,6 +467,7 @@ class SparkEngine:
     def _replace(self, name: str, frame: DataFrame) -> None:
         """Register ``frame`` as view ``name`` (nothing is cached: tables live in Parquet)."""
         self._stored.pop(name, None)
+        self._rows.pop(name, None)
         frame.createOrReplaceTempView(name)
         self._tables[name] = frame
 
