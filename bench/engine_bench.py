@@ -10,10 +10,13 @@ multiple of the local engine's on the same corpus::
 
     python bench/engine_bench.py --scale-dir DIR [--sizes 20k,100k,400k]
         [--engines local,spark] [--threads 2] [--driver-memory 4g] [--shuffle] [--uri]
+        [--uri-out]
 
 ``--shuffle`` turns on Spark's event log and adds the shuffle MB written and read
 in each textreuse stage. ``--uri`` gives Spark the corpus as a ``file://`` URI, so
-its executors read and parse it (the local engine always reads the path).
+its executors read and parse it (the local engine always reads the path);
+``--uri-out`` has Spark write its output folder to a ``file://`` URI, through
+Hadoop's file system API as for ``hdfs://``.
 
 Scale corpora are built by ``python3 ../shared/tools/make_corpora.py DIR``.
 """
@@ -95,14 +98,16 @@ def run_once(
     event_log: Path | None = None,
     *,
     uri: bool = False,
+    uri_out: bool = False,
 ) -> dict:
     as_uri = uri and engine == "spark"
+    out_as_uri = uri_out and engine == "spark"
     command = [
         *CLI,
         "run",
         corpus.resolve().as_uri() if as_uri else str(corpus),
         "--out",
-        str(out),
+        out.resolve().as_uri() if out_as_uri else str(out),
         "--overwrite",
         "-q",
         "--keep-work",  # for the table sizes
@@ -129,6 +134,7 @@ def run_once(
         "corpus": corpus.stem,
         "engine": engine,
         "input": "uri" if as_uri else "path",
+        "output": "uri" if out_as_uri else "path",
         **speed,
         "stages_s": {k: v["seconds"] for k, v in manifest["stages"].items()},
         "output_counts": manifest["output_counts"],
@@ -155,6 +161,9 @@ def main() -> int:
     parser.add_argument(
         "--uri", action="store_true", help="Spark reads the corpus as a file:// URI."
     )
+    parser.add_argument(
+        "--uri-out", action="store_true", help="Spark writes its output to a file:// URI."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="textreuse-engine-bench-") as tmp:
         for size in args.sizes.split(","):
@@ -172,6 +181,7 @@ def main() -> int:
                     args.driver_memory,
                     Path(tmp) / f"{size}-events" if args.shuffle else None,
                     uri=args.uri,
+                    uri_out=args.uri_out,
                 )
                 if engine == "local":
                     local_wall = row["wall_s"]
