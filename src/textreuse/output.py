@@ -115,7 +115,11 @@ class OutputFolder:
         tb: TracebackType | None,
     ) -> None:
         if not self._committed and not self.keep_on_failure:
-            self.storage.delete(self.tmp)
+            try:
+                self.storage.delete(self.tmp)
+            except Exception:  # a cleanup failure must not hide the run's own error
+                if exc is None:
+                    raise
 
     def file(self, name: str) -> str:
         return child(self.tmp, name)
