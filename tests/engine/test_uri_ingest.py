@@ -27,8 +27,9 @@ from textreuse.errors import ConfigError, InputError
 from textreuse.io.readers import RecordReader, is_uri
 from textreuse.stages.uri_ingest import (
     READ_ROWS_SCHEMA,
-    ReadRecordFiles,
+    ReadInputFiles,
     ingest_uris,
+    text_file_id,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,7 +82,7 @@ def _read_rows(folder: Path) -> pa.Table:
             "content": [p.read_bytes() for p in files],
         }
     )
-    read = ReadRecordFiles(MAX_DOC_CHARS, batch_size=7)
+    read = ReadInputFiles(MAX_DOC_CHARS, batch_size=7)
     return pa.Table.from_batches(list(read([batch])), schema=READ_ROWS_SCHEMA)
 
 
@@ -204,3 +205,104 @@ def test_a_uri_spark_cannot_read_is_an_input_error(tmp_path: Path, spark_session
     with pytest.raises(InputError, match="nothing-here"):
         textreuse.run([missing], tmp_path / "out", engine="spark", progress="none")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("root", "path", "expected"),
+    [
+        ("file:///data/texts", "file:/data/texts/a.txt", "a.txt"),
+        ("file:///data/texts/", "file:/data/texts/sub/b.txt", "sub/b.txt"),
+        ("hdfs://nn/corpus", "hdfs://nn:8020/corpus/2024/x.txt", "2024/x.txt"),
+        ("s3a://bucket", "s3a://bucket/top.txt", "top.txt"),
+        ("file:///data/texts/a.txt", "file:/data/texts/a.txt", "a.txt"),
+        ("hdfs://nn/corpus/*/x.txt", "hdfs://nn/corpus/2024/x.txt", "x.txt"),
+        ("file:///data/my%20texts", "file:/data/my texts/c.txt", "c.txt"),
+        ("file:///data/texts", "file:/data/texts-old/d.txt", "d.txt"),
+    ],
+)
+def test_a_text_file_is_named_by_its_path_below_the_uri(
+    root: str, path: str, expected: str
+) -> None:
+    assert text_file_id(root, path) == expected
+
+
+def _write_texts(folder: Path) -> Path:
+    """The example corpus as ``.txt`` files in two levels of folders, with a binary
+    file, an empty one, a cp1252 one and a file that is not text."""
+    records = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]
+    for index, record in enumerate(records):
+        place = folder / ("early" if index < 20 else "late") / f"{record['id']}.txt"
+        place.parent.mkdir(parents=True, exist_ok=True)
+        place.write_bytes(record["text"].encode("utf-8"))
+    (folder / "binary.txt").write_bytes(b"text with a \x00 byte")
+    (folder / "blank.txt").write_bytes(b"  \n")
+    (folder / "legacy.txt").write_bytes("caf\u00e9 in cp1252".encode("cp1252"))
+    (folder / "notes.md").write_text("not an input", encoding="utf-8")
+    return folder
+
+
+def test_text_files_read_by_tasks_as_one_reader_reads_them(tmp_path: Path) -> None:
+    folder = _write_texts(tmp_path / "texts")
+    reader = RecordReader([folder], max_doc_chars=MAX_DOC_CHARS, batch_size=7)
+    expected = pa.Table.from_batches(list(reader.batches())).to_pylist()
+    assert reader.stats.rejected == 2 and reader.stats.empty == 1  # binary, cp1252; blank
+    files = sorted(p for p in folder.rglob("*.txt"))
+    batch = pa.record_batch(
+        {
+            "input_index": pa.array([0] * len(files), pa.int32()),
+            "path": [f"file:{p}" for p in files],
+            "content": [p.read_bytes() for p in files],
+        }
+    )
+    read = ReadInputFiles(MAX_DOC_CHARS, batch_size=7, roots=(folder.as_uri(),))
+    rows = pa.Table.from_batches(list(read([batch])), schema=READ_ROWS_SCHEMA).to_pylist()
+    columns = list(expected[0])
+    found = [
+        {k: v.removeprefix("file:") if k == "source" else v for k, v in row.items() if k in columns}
+        for row in rows
+    ]
+    by_id = {row["doc_id"]: row for row in expected}
+    assert sorted(row["doc_id"] for row in found) == sorted(by_id)
+    assert all(row == by_id[row["doc_id"]] for row in found)
+    legacy = ReadInputFiles(MAX_DOC_CHARS, 7, (folder.as_uri(),), txt_fallback_encoding="cp1252")
+    one = pa.record_batch(
+        {
+            "input_index": pa.array([0], pa.int32()),
+            "path": [f"file:{folder / 'legacy.txt'}"],
+            "content": [(folder / "legacy.txt").read_bytes()],
+        }
+    )
+    (row,) = pa.Table.from_batches(list(legacy([one]))).to_pylist()
+    assert row["doc_id"] == "legacy.txt" and row["status"] == "ok"
+    assert row["text"] == "caf\u00e9 in cp1252"
+
+
+def test_pages_are_read_from_local_paths_only(tmp_path: Path) -> None:
+    import textreuse
+
+    for uri in ("hdfs://nn/pages/a.html", "s3a://bucket/crawl.warc.gz"):
+        with pytest.raises(ConfigError, match="local paths only"):
+            textreuse.run([uri], tmp_path / "out", engine="spark", progress="none")
+    assert not (tmp_path / "out").exists()
+
+
+def test_spark_reads_a_folder_of_texts_with_the_local_results(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    import textreuse
+
+    folder = _write_texts(tmp_path / "texts")
+    options: dict[str, Any] = {"threads": 2, "progress": "none", "max_doc_chars": MAX_DOC_CHARS}
+    local = textreuse.run([folder], tmp_path / "local", **options)
+    found = textreuse.run([folder.as_uri()], tmp_path / "spark", engine="spark", **options)
+    for name in OUTPUTS:
+        expected = pq.read_table(tmp_path / "local" / f"{name}.parquet")
+        table = pq.read_table(tmp_path / "spark" / f"{name}.parquet")
+        assert _without_scheme(table.to_pylist()) == _without_scheme(expected.to_pylist()), name
+    assert local["output_counts"]["passages"] > 0
+    ids = set(pq.read_table(tmp_path / "spark" / "documents.parquet").column("doc_id").to_pylist())
+    assert {"binary.txt", "blank.txt", "legacy.txt"} <= ids
+    assert any(doc_id.startswith("late/") for doc_id in ids)
+    for key in ("files", "read", "ok", "empty", "rejected", "rejected_by_reason"):
+        assert found["input_counts"][key] == local["input_counts"][key], key
+    assert [Path(p).name for p in found["input_counts"]["ignored_files"]] == ["notes.md"]

@@ -39,7 +39,7 @@ from textreuse.engine.plan import (
     Step,
 )
 from textreuse.errors import EngineError, InputError, MissingExtraError
-from textreuse.io.readers import RECORD_FILE_SUFFIXES, is_uri
+from textreuse.io.readers import URI_FILE_SUFFIXES, is_uri
 from textreuse.io.storage import child
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 #: filled rows of struct column ``outN`` of the Parquet folder ``FOLDER``.
 PACKED_COLUMN_MARK = "#"
 
-#: Paths of record files, lower-cased (see ``textreuse.io.readers.is_record_file``).
-_RECORD_FILE_PATTERN = "(" + "|".join(re.escape(s) for s in RECORD_FILE_SUFFIXES) + ")$"
+#: Paths of files read from URIs, lower-cased (see ``textreuse.io.readers.is_uri_file``).
+_URI_FILE_PATTERN = "(" + "|".join(re.escape(s) for s in URI_FILE_SUFFIXES) + ")$"
 
 #: Spark's own log level unless the engine is verbose.
 QUIET_LOG_LEVEL = "ERROR"
@@ -319,7 +319,7 @@ class SparkEngine:
             except AnalysisException as error:
                 raise InputError(uri, "", f"cannot read it with Spark: {error}") from error
             listed.extend(paths)
-            kept = F.lower("path").rlike(_RECORD_FILE_PATTERN)
+            kept = F.lower("path").rlike(_URI_FILE_PATTERN)
             frames.append(
                 files.where(kept).select(F.lit(index).alias("input_index"), "path", "content")
             )

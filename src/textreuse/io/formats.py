@@ -373,9 +373,14 @@ def _as_strings(column: pa.Array) -> pa.Array:
 
 
 def read_text_file(
-    path: str, doc_id: str, max_doc_chars: int, fallback_encoding: str | None = None
+    path: str,
+    doc_id: str,
+    max_doc_chars: int,
+    fallback_encoding: str | None = None,
+    data: bytes | None = None,
 ) -> Iterator[RawRecord]:
-    """Read one ``.txt`` file as one record with location ``file``.
+    """Read one ``.txt`` file as one record with location ``file`` (its bytes
+    ``data`` when they were read elsewhere, such as a Spark task's file).
 
     Text files are UTF-8. When ``fallback_encoding`` is given (``--txt-fallback-encoding``,
     for legacy corpora such as cp1252 text), a file that is not valid UTF-8 is decoded
@@ -389,7 +394,7 @@ def read_text_file(
     """
     fields = {"id": doc_id}
     try:
-        size = os.path.getsize(path)
+        size = os.path.getsize(path) if data is None else len(data)
         if size > 4 * max_doc_chars:
             yield RawRecord(
                 "file",
@@ -398,8 +403,9 @@ def read_text_file(
                 f"the limit of {max_doc_chars} (--max-doc-chars)",
             )
             return
-        with open(path, "rb") as handle:
-            data = handle.read()
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read()
     except OSError as exc:
         yield RawRecord("file", fields, f"cannot read file: {exc.strerror or exc}")
         return

@@ -323,12 +323,25 @@ class RecordReader:
         if len(builder):
             yield builder.flush()
 
-    def record_file_rows(self, source: str, data: bytes) -> Iterator[tuple[Row, Reject | None]]:
-        """Every record of one record file (JSON Lines, CSV or Parquet, by the name
-        ``source``) whose bytes ``data`` were read elsewhere, with its reject if it
-        was rejected. Duplicate ids are found within this file only; across files
+    def file_rows(
+        self, source: str, data: bytes, text_id: str | None = None
+    ) -> Iterator[tuple[Row, Reject | None]]:
+        """Every record of one file whose bytes ``data`` were read elsewhere, with its
+        reject if it was rejected: a record file's records (JSON Lines, CSV or
+        Parquet, by the name ``source``), or a ``.txt`` file as one record with the
+        id ``text_id``. Duplicate ids are found within this file only; across files
         the caller compares them (:mod:`textreuse.stages.uri_ingest`)."""
-        for _, record in self._file_items(source, self._record_file(source, data)):
+        if is_record_file(source):
+            records = self._record_file(source, data)
+        else:
+            records = read_text_file(
+                source,
+                text_id or source,
+                self.max_doc_chars,
+                self.txt_fallback_encoding,
+                data,
+            )
+        for _, record in self._file_items(source, records):
             before = len(self.rejects)
             row = self._row(source, record)
             yield row, self.rejects[-1] if len(self.rejects) > before else None
@@ -552,6 +565,18 @@ RECORD_FILE_SUFFIXES = (".parquet", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.g
 def is_record_file(name: str) -> bool:
     """Whether ``name`` is a file of records (JSON Lines, CSV or Parquet)."""
     return name.lower().endswith(RECORD_FILE_SUFFIXES)
+
+
+#: Files the Spark engine's executors read from a URI: record files and ``.txt`` files.
+URI_FILE_SUFFIXES = (*RECORD_FILE_SUFFIXES, ".txt")
+
+#: Inputs read from local paths only (pages are extracted by this process's workers).
+LOCAL_ONLY_SUFFIXES = (*HTML_SUFFIXES, ".warc", ".warc.gz")
+
+
+def is_uri_file(name: str) -> bool:
+    """Whether the executors read ``name`` from a URI (a record file or a ``.txt`` file)."""
+    return name.lower().endswith(URI_FILE_SUFFIXES)
 
 
 def _is_html(name: str) -> bool:

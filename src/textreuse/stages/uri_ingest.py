@@ -4,26 +4,33 @@ An input such as ``hdfs://namenode/corpus/``, ``s3a://bucket/news/`` or
 ``file:///data/corpus.jsonl`` is handed to Spark, which lists it (folders
 recursively; Hadoop's hidden files such as ``_SUCCESS`` and ``.crc`` left out)
 and reads each file's bytes in a task. The task parses them with the same
-parsers and checks as a local read (:meth:`RecordReader.record_file_rows`), so
+parsers and checks as a local read (:meth:`RecordReader.file_rows`), so
 nothing of the corpus passes through the driver. Ids are compared across files
 by the plan step :data:`~textreuse.engine.plan.INPUT_RECORDS`, in the order one
 reader would have met them: inputs as given, files by path, records in file
 order. Record files are JSON Lines (``.jsonl``, ``.ndjson``, optionally
-``.gz``), CSV and Parquet; other files are listed as ignored, as in a folder.
+``.gz``), CSV and Parquet; a ``.txt`` file is one record whose id is its path
+relative to the folder URI given (with ``/``), or its name when the URI names
+the file itself or is a glob pattern (``hdfs://nn/texts/*.txt``). Other files
+are listed as ignored, as in a folder; HTML pages and WARC files are read from
+local paths only.
 """
 
 from __future__ import annotations
 
 import functools
+import posixpath
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 
 from textreuse.engine.plan import INPUT_RECORDS
 from textreuse.errors import DuplicateIdError, InputError
-from textreuse.io.readers import ReadStats, RecordReader, Reject, is_record_file
+from textreuse.io.readers import ReadStats, RecordReader, Reject, is_record_file, is_uri_file
 from textreuse.schema import (
     RECORD_SCHEMA,
     STATUS_EMPTY,
@@ -48,13 +55,33 @@ READ_ROWS_SCHEMA = (
 )
 
 
+#: Characters that make a Hadoop path a glob pattern.
+_GLOB = re.compile(r"[*?\[{]")
+
+
+def text_file_id(root: str, path: str) -> str:
+    """The id of the ``.txt`` file Spark listed as ``path`` under the input URI ``root``:
+    its path relative to ``root``, with ``/`` (as for a local folder), or its name when
+    ``root`` names the file itself or is a glob pattern. Only the URIs' paths are
+    compared: Spark may write ``file:///x`` as ``file:/x``, or add a default port."""
+    root_path = posixpath.normpath(unquote(urlsplit(root).path) or "/").rstrip("/")
+    file_path = posixpath.normpath(urlsplit(path).path)
+    if not _GLOB.search(root_path) and file_path.startswith(root_path + "/"):
+        return file_path[len(root_path) + 1 :]
+    return posixpath.basename(file_path)
+
+
 @dataclass(frozen=True)
-class ReadRecordFiles:
+class ReadInputFiles:
     """A ``mapInArrow`` job: rows ``(input_index, path, content)``, one per file, to
-    :data:`READ_ROWS_SCHEMA` batches of at most ``batch_size`` records."""
+    :data:`READ_ROWS_SCHEMA` batches of at most ``batch_size`` records. ``roots`` are
+    the input URIs, by ``input_index`` (a ``.txt`` file's id is its path below its
+    root); ``txt_fallback_encoding`` as for a local read."""
 
     max_doc_chars: int
     batch_size: int
+    roots: tuple[str, ...] = ()
+    txt_fallback_encoding: str | None = None
 
     def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -69,10 +96,15 @@ class ReadRecordFiles:
 
     def _file_batches(self, input_index: int, path: str, data: bytes) -> Iterator[pa.RecordBatch]:
         reader = RecordReader(
-            [], max_doc_chars=self.max_doc_chars, batch_size=self.batch_size, on_error="skip"
+            [],
+            max_doc_chars=self.max_doc_chars,
+            batch_size=self.batch_size,
+            on_error="skip",
+            txt_fallback_encoding=self.txt_fallback_encoding,
         )
+        text_id = None if is_record_file(path) else text_file_id(self.roots[input_index], path)
         rows: list[dict[str, object]] = []
-        for index, (row, reject) in enumerate(reader.record_file_rows(path, data)):
+        for index, (row, reject) in enumerate(reader.file_rows(path, data, text_id)):
             values: dict[str, object] = dict(zip(RECORD_SCHEMA.names, row, strict=True))
             values["input_index"] = input_index
             values["record_index"] = index
@@ -93,12 +125,13 @@ def ingest_uris(
     """Read ``uris`` on the engine's executors into tables ``records``,
     ``pattern_spans`` and ``line_hashes`` (as :func:`textreuse.stages.ingest.ingest`
     writes them); returns the counts and the rejects, in input order."""
-    listed = engine.read_files(
-        uris, ReadRecordFiles(config.max_doc_chars, config.batch_size), READ_ROWS_SCHEMA
+    job = ReadInputFiles(
+        config.max_doc_chars, config.batch_size, tuple(uris), config.txt_fallback_encoding
     )
+    listed = engine.read_files(uris, job, READ_ROWS_SCHEMA)
     stats = ReadStats(
-        files=sum(1 for path in listed if is_record_file(path)),
-        ignored_files=[path for path in listed if not is_record_file(path)],
+        files=sum(1 for path in listed if is_uri_file(path)),
+        ignored_files=[path for path in listed if not is_uri_file(path)],
     )
     engine.run(INPUT_RECORDS)
     for status, count in engine.fetch("SELECT status, count(*) FROM input_records GROUP BY status"):
@@ -153,4 +186,4 @@ def _ingest_records(
     )
 
 
-__all__ = ["READ_ROWS_SCHEMA", "ReadRecordFiles", "ingest_uris"]
+__all__ = ["READ_ROWS_SCHEMA", "ReadInputFiles", "ingest_uris", "text_file_id"]
