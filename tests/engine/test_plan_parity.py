@@ -11,6 +11,7 @@ import decimal
 import random
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from textreuse.engine.plan import (
     EXACT_GROUPS,
     NEAR_EDGES,
     PASSAGES_KEYED,
+    Numbering,
     Step,
 )
 from textreuse.errors import MissingExtraError
@@ -354,7 +356,7 @@ def test_plan_steps_give_the_same_tables(tmp_path: Path, engines: tuple[DuckDBEn
             else:
                 counts[step.name] = engine.run(step, **PARAMS)
         # doc_keys as computed, kept for comparison (the corpus's own replaced it)
-        counts["doc_keys_computed"] = engine.run(Step("doc_keys_computed", DOC_KEYS.sql))
+        counts["doc_keys_computed"] = engine.run(replace(DOC_KEYS, name="doc_keys_computed"))
 
     duck, spark = engines
     for step in steps:
@@ -447,3 +449,43 @@ def test_engine_without_pyspark_names_the_extra(
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)
     with pytest.raises(MissingExtraError, match=r"pip install 'textreuse\[spark\]'"):
         spark.SparkEngine(tmp_path)
+
+
+def test_numbering_by_ranges_gives_the_numbers_of_one_order(
+    tmp_path: Path, engines: tuple[DuckDBEngine, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``NUMBER_IN_ONE_TASK_ROWS`` the Spark engine numbers rows by range
+    partitions; the numbers are those of one window over the whole table."""
+    from textreuse.engine import spark as spark_module
+
+    rng = random.Random(11)
+    keys = rng.sample(range(10**6), 500)
+    table = pa.table(
+        {
+            "name": pa.array([f"doc-{k % 37:02d}/{k}" for k in keys]),  # ties on a prefix
+            "part": pa.array([k % 5 for k in keys], pa.int32()),  # a name taken by the engine
+            "weight": pa.array([rng.random() for _ in keys]),
+        }
+    )
+    path = tmp_path / "named.parquet"
+    pq.write_table(table, path)
+    step = Step(
+        "numbered",
+        "SELECT name, part, weight FROM named WHERE weight < 0.9",
+        Numbering("nth", ("name", "part"), "INTEGER", ("named",)),
+    )
+    monkeypatch.setattr(spark_module, "NUMBER_IN_ONE_TASK_ROWS", 60)  # 9 range partitions
+    counts = []
+    for engine in engines:
+        engine.load_parquet("named", path)
+        counts.append(engine.run(step))
+    rows = _assert_same(*engines, "numbered")
+    assert counts == [len(rows), len(rows)] and 400 < len(rows) < 500
+    assert sorted(row[0] for row in rows) == list(range(len(rows)))
+    by_name = sorted(rows, key=lambda row: (row[1], row[2]))
+    assert [row[0] for row in by_name] == list(range(len(rows)))
+    _, spark = engines
+    assert spark.count("numbered") == len(rows)
+    assert not any(
+        "ranged" in name for name in spark.storage.list_names(spark.table_root + "/tables")
+    )

@@ -18,6 +18,7 @@ from textreuse.engine.plan import (
     COMPONENTS_ROUND,
     MAX_COMPONENT_ROUNDS,
     Step,
+    numbered_in_one_order,
 )
 from textreuse.errors import ConfigError
 from textreuse.manifest import peak_rss_mb
@@ -65,6 +66,8 @@ class DuckDBEngine:
     def run(self, step: Step, **params: Any) -> int:
         """Create the step's table; returns its row count."""
         sql = step.sql.format(**params)
+        if step.numbering is not None:
+            sql = numbered_in_one_order(step.numbering, sql)
         self.con.execute(f"CREATE OR REPLACE TABLE {step.name} AS {sql}")
         return self.count(step.name)
 

@@ -33,11 +33,35 @@ from textreuse.schema import METADATA_FIELDS, STATUS_REJECTED
 
 
 @dataclass(frozen=True, slots=True)
+class Numbering:
+    """Number a step's rows 0, 1, 2, ... in the order of ``order``: columns that are
+    unique together and never null. The number is column ``column`` (of SQL type
+    ``sql_type``), put first. ``size`` names tables whose row counts, summed, bound
+    the step's: an engine may number a small table in one task and a large one by
+    range partitions (:meth:`textreuse.engine.spark.SparkEngine.run`)."""
+
+    column: str
+    order: tuple[str, ...]
+    sql_type: str
+    size: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
-    """One statement creating table ``name``."""
+    """One statement creating table ``name``; its rows numbered by ``numbering``."""
 
     name: str
     sql: str
+    numbering: Numbering | None = None
+
+
+def numbered_in_one_order(numbering: Numbering, sql: str) -> str:
+    """``sql``'s rows with their number, by one window over the whole result."""
+    order = ", ".join(numbering.order)
+    return (
+        f"SELECT CAST(row_number() OVER (ORDER BY {order}) - 1 AS {numbering.sql_type})"
+        f" AS {numbering.column}, * FROM ({sql}) AS unnumbered"
+    )
 
 
 _TAKEN_METADATA = ", ".join(
@@ -168,13 +192,13 @@ EXACT_GROUPS = Step(
 DOC_KEYS = Step(
     "doc_keys",
     """
-    SELECT CAST(row_number() OVER (ORDER BY r.doc_id) - 1 AS INTEGER) AS doc_key,
-           r.doc_id, r.text_hash, r.content_start, r.content_end,
+    SELECT r.doc_id, r.text_hash, r.content_start, r.content_end,
            r.content_end - r.content_start - coalesce(b.bp_chars, 0) AS n_content,
            coalesce(b.bp_spans, 0) AS bp_spans, r.date_utc, r.site_key
     FROM records AS r LEFT JOIN doc_boilerplate AS b ON b.doc_id = r.doc_id
     WHERE r.status = 'ok' AND coalesce(b.all_boilerplate, 0) = 0
     """,
+    Numbering("doc_key", ("doc_id",), "INTEGER", ("records",)),
 )
 
 #: ``docs``: the keyed documents with their word counts (``doc_words``, from the
@@ -450,13 +474,21 @@ COMPONENTS_LABELS = """
     GROUP BY node
 """
 
-#: Each passage occurrence with its reuse cluster (numbered from 0 by label).
+#: The reuse clusters, numbered from 0 by label (every occurrence is a node of the
+#: passage graph, and every node an occurrence).
+CLUSTER_LABELS = Step(
+    "cluster_labels",
+    "SELECT DISTINCT label FROM passage_components",
+    Numbering("cluster_id", ("label",), "BIGINT", ("passage_components",)),
+)
+
+#: Each passage occurrence with its reuse cluster.
 OCCURRENCE_CLUSTERS = Step(
     "occurrence_clusters",
     """
-    SELECT o.pid, o.side, o.doc_key, o.start_pos, o.end_pos,
-           CAST(dense_rank() OVER (ORDER BY l.label) - 1 AS BIGINT) AS cluster_id
+    SELECT o.pid, o.side, o.doc_key, o.start_pos, o.end_pos, c.cluster_id
     FROM occurrence_spans AS o JOIN passage_components AS l ON l.node = o.node
+    JOIN cluster_labels AS c ON c.label = l.label
     """,
 )
 
@@ -640,8 +672,7 @@ DOC_SPAN_LISTS = Step(
 PASSAGES_KEYED = Step(
     "passages_keyed",
     """
-    SELECT row_number() OVER (ORDER BY ka, kb, a_start, b_start, a_end, b_end) - 1 AS pid, *
-    FROM (
+    SELECT * FROM (
         SELECT ka, kb, a_start, a_end, b_start, b_end, score,
                matches, substitutions, insertions, deletions,
                rewrite_rate_ab, rewrite_rate_ba, reordered_ab, reordered_ba,
@@ -655,6 +686,12 @@ PASSAGES_KEYED = Step(
         JOIN docs AS da ON da.doc_key = x.ka JOIN docs AS db ON db.doc_key = x.kb
     ) AS p
     """,
+    Numbering(
+        "pid",
+        ("ka", "kb", "a_start", "b_start", "a_end", "b_end"),
+        "BIGINT",
+        ("aligned", "exact_passages"),
+    ),
 )
 
 BOILERPLATE_STEPS: tuple[Step, ...] = (
@@ -681,6 +718,7 @@ CLUSTER_STEPS: tuple[Step, ...] = (PASSAGES_KEYED, OCCURRENCE_SPANS, PASSAGE_EDG
 """Steps from passages to reuse-graph edges."""
 
 PROVENANCE_STEPS: tuple[Step, ...] = (
+    CLUSTER_LABELS,
     OCCURRENCE_CLUSTERS,
     PASSAGE_DIRECTION,
     CLUSTER_SOURCES,

@@ -36,7 +36,9 @@ from textreuse.engine.plan import (
     COMPONENTS_LABELS,
     COMPONENTS_ROUND,
     MAX_COMPONENT_ROUNDS,
+    Numbering,
     Step,
+    numbered_in_one_order,
 )
 from textreuse.errors import EngineError, InputError, MissingExtraError
 from textreuse.io.readers import URI_FILE_SUFFIXES, is_uri
@@ -59,6 +61,11 @@ QUIET_LOG_LEVEL = "ERROR"
 #: Tasks per core of a batch function with ``cluster_by`` (the load balances better
 #: over small tasks; a task's rows still share their first column's values).
 MAP_TASKS_PER_CORE = 4
+
+#: Steps whose rows are numbered (:class:`~textreuse.engine.plan.Numbering`) are
+#: numbered in one task up to this many rows (bounded by their ``size`` tables),
+#: and by range partitions of about this many rows each above it.
+NUMBER_IN_ONE_TASK_ROWS = 5_000_000
 
 #: Session settings the results depend on: dates in UTC, timestamps as Arrow reads them.
 _RESULT_SETTINGS = {
@@ -261,7 +268,51 @@ class SparkEngine:
         never from the steps before it, memory holds no table, and a finished stage
         is already durable for ``--resume``.
         """
-        return self._write_table(step.name, self.spark.sql(step.sql.format(**params)))
+        sql = step.sql.format(**params)
+        numbering = step.numbering
+        if numbering is None:
+            return self._write_table(step.name, self.spark.sql(sql))
+        rows = sum(self.count(table) for table in numbering.size)
+        if rows <= NUMBER_IN_ONE_TASK_ROWS:
+            frame = self.spark.sql(numbered_in_one_order(numbering, sql))
+            return self._write_table(step.name, frame)
+        return self._write_numbered_by_ranges(step.name, sql, numbering, rows)
+
+    def _write_numbered_by_ranges(
+        self, name: str, sql: str, numbering: Numbering, rows: int
+    ) -> int:
+        """Table ``name``: ``sql``'s rows numbered in ``numbering``'s order without one
+        task holding them all. They are range-partitioned by that order and sorted in
+        each partition, and stored with their partition and place in it
+        (``monotonically_increasing_id``: the partition in the upper bits); each
+        number is then the place plus the rows of the partitions before. Only one
+        count per partition reaches the driver. Returns the row count."""
+        from pyspark.sql import functions as F
+
+        order = [F.col(column) for column in numbering.order]
+        parts = max(2, -(-rows // max(NUMBER_IN_ONE_TASK_ROWS, 1)))
+        frame = self.spark.sql(sql)
+        ranged = frame.repartitionByRange(parts, *order).sortWithinPartitions(*order)
+        staged_path = self._new_table_path(f"{name}.ranged")
+        ranged.withColumn("_place", F.monotonically_increasing_id()).write.mode(
+            "overwrite"
+        ).parquet(staged_path)
+        staged = self.spark.read.parquet(staged_path)
+        part = F.shiftright(F.col("_place"), _PART_SHIFT)
+        counts = staged.groupBy(part.alias("_part")).count().collect()
+        offsets, start = [], 0
+        for row in sorted(counts, key=lambda row: int(row["_part"])):
+            offsets.append((int(row["_part"]), start))
+            start += int(row["count"])
+        starts = self.spark.createDataFrame(offsets, "_part BIGINT, _start BIGINT")
+        within = F.col("_place").bitwiseAND(F.lit((1 << _PART_SHIFT) - 1))
+        number = (F.col("_start") + within).cast(numbering.sql_type).alias(numbering.column)
+        numbered = staged.join(F.broadcast(starts), part == F.col("_part")).select(
+            number, *frame.columns
+        )
+        written = self._write_table(name, numbered)
+        self.storage.delete(staged_path)
+        return written
 
     def count(self, table: str) -> int:
         if table in self._rows:  # a table this engine wrote: counted then, no job now
@@ -470,6 +521,10 @@ class SparkEngine:
         self._rows.pop(name, None)
         frame.createOrReplaceTempView(name)
         self._tables[name] = frame
+
+
+#: ``monotonically_increasing_id`` puts the partition above this bit, the row below.
+_PART_SHIFT = 33
 
 
 def spark_location(path: str | Path) -> str:
