@@ -10,10 +10,13 @@ multiple of the local engine's on the same corpus::
 
     python bench/engine_bench.py --scale-dir DIR [--sizes 20k,100k,400k]
         [--engines local,spark] [--threads 2] [--driver-memory 4g] [--shuffle] [--uri]
-        [--uri-out]
+        [--uri-out] [--jvm-threads]
 
 ``--shuffle`` turns on Spark's event log and adds the shuffle MB written and read
-in each textreuse stage. ``--uri`` gives Spark the corpus as a ``file://`` URI, so
+in each textreuse stage. ``--jvm-threads`` adds the CPU seconds of the Spark
+JVM's threads by kind (tasks, C1 and C2 compilers, driver, GC), read from
+``/proc`` every half second while the run lasts (Linux only); the last reading
+before the JVM exits is given. ``--uri`` gives Spark the corpus as a ``file://`` URI, so
 its executors read and parse it (the local engine always reads the path);
 ``--uri-out`` has Spark write its output folder to a ``file://`` URI, through
 Hadoop's file system API as for ``hdfs://``.
@@ -24,10 +27,14 @@ Scale corpora are built by ``python3 ../shared/tools/make_corpora.py DIR``.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
+import os
+import re
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from run_bench import CLI, timed
@@ -89,6 +96,76 @@ def shuffle_mb(event_log: Path) -> dict[str, dict[str, float]]:
     }
 
 
+#: Thread names of the JVM by kind (Linux gives the first 15 characters).
+_THREAD_KINDS = (
+    ("tasks", re.compile(r"^Executor task")),
+    ("C2 compiler", re.compile(r"^C2 Compiler")),
+    ("C1 compiler", re.compile(r"^C1 Compiler")),
+    ("driver", re.compile(r"^Thread-\d+$")),
+    ("GC", re.compile(r"^(GC Thread|G1 |GC |VM Thread)")),
+)
+
+
+class JvmThreads:
+    """CPU seconds of the Spark JVM's threads by kind, read from ``/proc`` every half
+    second in a background thread; each thread counts with its last reading, so
+    threads that end before the JVM (tasks, compilers at shutdown) still count."""
+
+    def __init__(self) -> None:
+        self._threads: dict[tuple[str, str], tuple[str, float]] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        self._done.set()
+        self._thread.join()
+        seconds: collections.Counter[str] = collections.Counter()
+        for kind, used in self._threads.values():
+            seconds[kind] += used
+            seconds["all"] += used
+        return {kind: round(used, 1) for kind, used in seconds.most_common()}
+
+    def _watch(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self._done.wait(0.5):
+            for pid in _spark_jvms():
+                self._threads.update(_thread_seconds(pid, tick))
+
+
+def _spark_jvms() -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"org.apache.spark.deploy.SparkSubmit" in handle.read():
+                    found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def _thread_seconds(pid: str, tick: int) -> dict[tuple[str, str], tuple[str, float]]:
+    """``(pid, thread id) -> (kind, CPU seconds so far)`` for each thread of ``pid``."""
+    found: dict[tuple[str, str], tuple[str, float]] = {}
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for tid in threads:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        kind = next((k for k, pattern in _THREAD_KINDS if pattern.search(name)), "other")
+        found[(pid, tid)] = (kind, used)
+    return found
+
+
 def run_once(
     corpus: Path,
     out: Path,
@@ -99,6 +176,7 @@ def run_once(
     *,
     uri: bool = False,
     uri_out: bool = False,
+    jvm_threads: bool = False,
 ) -> dict:
     as_uri = uri and engine == "spark"
     out_as_uri = uri_out and engine == "spark"
@@ -128,6 +206,7 @@ def run_once(
                 "--spark-conf",  # plain JSON lines, to read back here
                 "spark.eventLog.compress=false",
             ]
+    watcher = JvmThreads() if jvm_threads and engine == "spark" else None
     speed = timed(command)
     manifest = json.loads((out / "manifest.json").read_text())
     row = {
@@ -144,6 +223,8 @@ def run_once(
     }
     if event_log is not None and engine == "spark":
         row["shuffle_mb_by_stage"] = shuffle_mb(event_log)
+    if watcher is not None:
+        row["jvm_cpu_s"] = watcher.stop()
     shutil.rmtree(out)
     return row
 
@@ -164,6 +245,11 @@ def main() -> int:
     parser.add_argument(
         "--uri-out", action="store_true", help="Spark writes its output to a file:// URI."
     )
+    parser.add_argument(
+        "--jvm-threads",
+        action="store_true",
+        help="CPU seconds of the Spark JVM's threads by kind (Linux).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="textreuse-engine-bench-") as tmp:
         for size in args.sizes.split(","):
@@ -182,6 +268,7 @@ def main() -> int:
                     Path(tmp) / f"{size}-events" if args.shuffle else None,
                     uri=args.uri,
                     uri_out=args.uri_out,
+                    jvm_threads=args.jvm_threads,
                 )
                 if engine == "local":
                     local_wall = row["wall_s"]
