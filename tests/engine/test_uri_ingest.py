@@ -170,10 +170,11 @@ def _without_scheme(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(named, key=lambda row: str(row.get("doc_id")))
 
 
-def test_spark_reads_a_uri_with_the_local_results(tmp_path: Path, spark_session: Any) -> None:
+def _run_both(folder: Path, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run ``folder`` on the local engine and, as a ``file://`` URI, on Spark; check
+    that the five outputs are the same, and return both manifests."""
     import textreuse
 
-    folder = _write_parts(tmp_path / "parts")
     options: dict[str, Any] = {"threads": 2, "progress": "none", "max_doc_chars": MAX_DOC_CHARS}
     local = textreuse.run([folder], tmp_path / "local", **options)
     found = textreuse.run([folder.as_uri()], tmp_path / "spark", engine="spark", **options)
@@ -183,6 +184,11 @@ def test_spark_reads_a_uri_with_the_local_results(tmp_path: Path, spark_session:
         assert table.schema.equals(expected.schema), name
         assert _without_scheme(table.to_pylist()) == _without_scheme(expected.to_pylist()), name
     assert local["output_counts"]["passages"] > 0
+    return local, found
+
+
+def test_spark_reads_a_uri_with_the_local_results(tmp_path: Path, spark_session: Any) -> None:
+    local, found = _run_both(_write_parts(tmp_path / "parts"), tmp_path)
     rejects = [
         json.loads(line) for line in (tmp_path / "spark" / "rejects.jsonl").read_text().splitlines()
     ]
@@ -289,17 +295,7 @@ def test_pages_are_read_from_local_paths_only(tmp_path: Path) -> None:
 def test_spark_reads_a_folder_of_texts_with_the_local_results(
     tmp_path: Path, spark_session: Any
 ) -> None:
-    import textreuse
-
-    folder = _write_texts(tmp_path / "texts")
-    options: dict[str, Any] = {"threads": 2, "progress": "none", "max_doc_chars": MAX_DOC_CHARS}
-    local = textreuse.run([folder], tmp_path / "local", **options)
-    found = textreuse.run([folder.as_uri()], tmp_path / "spark", engine="spark", **options)
-    for name in OUTPUTS:
-        expected = pq.read_table(tmp_path / "local" / f"{name}.parquet")
-        table = pq.read_table(tmp_path / "spark" / f"{name}.parquet")
-        assert _without_scheme(table.to_pylist()) == _without_scheme(expected.to_pylist()), name
-    assert local["output_counts"]["passages"] > 0
+    local, found = _run_both(_write_texts(tmp_path / "texts"), tmp_path)
     ids = set(pq.read_table(tmp_path / "spark" / "documents.parquet").column("doc_id").to_pylist())
     assert {"binary.txt", "blank.txt", "legacy.txt"} <= ids
     assert any(doc_id.startswith("late/") for doc_id in ids)
