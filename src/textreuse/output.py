@@ -202,9 +202,10 @@ _SITES_SQL = """
 """
 
 _DUPLICATES_SQL = """
-    SELECT d.doc_id, dense_rank() OVER (ORDER BY g.label) - 1 AS group_id
+    SELECT d.doc_id, n.group_id
     FROM duplicate_components AS g JOIN docs AS d ON d.doc_key = g.node
-    ORDER BY group_id, d.doc_id
+    JOIN duplicate_groups AS n ON n.label = g.label
+    ORDER BY n.group_id, d.doc_id
 """
 
 
@@ -268,15 +269,10 @@ def write_outputs(engine: Engine, folder: OutputFolder) -> list[str]:
 
 def output_counts(engine: Engine) -> dict[str, int]:
     """Passages, clusters and near-duplicate groups found (the manifest's output counts)."""
-
-    def scalar(sql: str) -> int:
-        rows = engine.fetch(sql)
-        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
-
     return {
         "passages": engine.count("passages_keyed"),
-        "clusters": scalar("SELECT count(DISTINCT cluster_id) FROM occurrence_clusters"),
-        "duplicate_groups": scalar("SELECT count(DISTINCT label) FROM duplicate_components"),
+        "clusters": engine.count("cluster_labels"),
+        "duplicate_groups": engine.count("duplicate_groups"),
         "documents_in_duplicate_groups": engine.count("duplicate_components"),
     }
 

@@ -46,6 +46,7 @@ from textreuse.engine.plan import (
     CLUSTER_STEPS,
     DOCS,
     DUPLICATE_EDGES,
+    DUPLICATE_GROUPS,
     KEY_STEPS,
     NEAR_EDGES,
     PROVENANCE_STEPS,
@@ -358,6 +359,7 @@ class _Job:
         engine.components("passage_edges", "passage_components")
         engine.run(DUPLICATE_EDGES, dup_coverage=self.config.dup_coverage)
         engine.components("duplicate_edges", "duplicate_components")
+        engine.run(DUPLICATE_GROUPS)
 
     def provenance(self) -> None:
         self.reporter.stage("finding sources")

@@ -482,6 +482,13 @@ CLUSTER_LABELS = Step(
     Numbering("cluster_id", ("label",), "BIGINT", ("passage_components",)),
 )
 
+#: The near-duplicate groups, numbered from 0 by label.
+DUPLICATE_GROUPS = Step(
+    "duplicate_groups",
+    "SELECT DISTINCT label FROM duplicate_components",
+    Numbering("group_id", ("label",), "BIGINT", ("duplicate_components",)),
+)
+
 #: Each passage occurrence with its reuse cluster.
 OCCURRENCE_CLUSTERS = Step(
     "occurrence_clusters",
