@@ -15,11 +15,12 @@ multiple of the local engine's on the same corpus::
 ``--shuffle`` turns on Spark's event log and adds the shuffle MB written and read
 in each textreuse stage. ``--jvm-threads`` adds the CPU seconds of the Spark
 JVM's threads by kind (tasks, C1 and C2 compilers, driver, GC), read from
-``/proc`` every half second while the run lasts (Linux only); the last reading
-before the JVM exits is given. ``--uri`` gives Spark the corpus as a ``file://`` URI, so
-its executors read and parse it (the local engine always reads the path);
-``--uri-out`` has Spark write its output folder to a ``file://`` URI, through
-Hadoop's file system API as for ``hdfs://``.
+``/proc`` every half second while the run lasts (Linux only); each thread counts
+with its last reading, so threads that end before the JVM still count. ``--uri``
+gives Spark the corpus as a ``file://`` URI, so its executors read and parse it
+(the local engine always reads the path); ``--uri-out`` has Spark write its
+output folder to a ``file://`` URI, through Hadoop's file system API as for
+``hdfs://``.
 
 Scale corpora are built by ``python3 ../shared/tools/make_corpora.py DIR``.
 """

@@ -7,7 +7,10 @@ DuckDB, has Spark shuffle rows once by ``col`` where the aggregation and the
 window after it both group by it (one shuffle instead of two). An engine
 executes the steps in order, and runs :data:`COMPONENTS_ROUND` for connected
 components (large-star and small-star rounds) until every component is a star.
-Table names in ``{braces}`` are filled by the engine.
+Table names in ``{braces}`` are filled by the engine. A step whose rows get
+consecutive ids (document keys, passage ids, cluster and group ids) says so
+with a :class:`Numbering` instead of a window in its SQL, so that an engine can
+number a large table without sorting all of it in one task.
 
 Tables the Python stages provide:
 

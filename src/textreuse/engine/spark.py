@@ -266,7 +266,9 @@ class SparkEngine:
 
         Every table is stored as it is made: a later step's plan starts from files,
         never from the steps before it, memory holds no table, and a finished stage
-        is already durable for ``--resume``.
+        is already durable for ``--resume``. A numbered step's rows are numbered by
+        one window up to :data:`NUMBER_IN_ONE_TASK_ROWS` rows, by range partitions
+        above.
         """
         sql = step.sql.format(**params)
         numbering = step.numbering

@@ -329,14 +329,15 @@ class RecordReader:
         """Every record of one file whose bytes ``data`` were read elsewhere, with its
         reject if it was rejected: a record file's records (JSON Lines, CSV or
         Parquet, by the name ``source``), or a ``.txt`` file as one record with the
-        id ``text_id``. Duplicate ids are found within this file only; across files
-        the caller compares them (:mod:`textreuse.stages.uri_ingest`)."""
+        id ``text_id`` (by default its name, as for a ``.txt`` file given alone).
+        Duplicate ids are found within this file only; across files the caller
+        compares them (:mod:`textreuse.stages.uri_ingest`)."""
         if is_record_file(source):
             records = self._record_file(source, data)
         else:
             records = read_text_file(
                 source,
-                text_id or source,
+                text_id or os.path.basename(source),
                 self.max_doc_chars,
                 self.txt_fallback_encoding,
                 data,
