@@ -52,7 +52,8 @@ from textreuse.engine.plan import (
     PROVENANCE_STEPS,
 )
 from textreuse.errors import ConfigError
-from textreuse.io.readers import LOCAL_ONLY_SUFFIXES, RecordReader, is_uri
+from textreuse.io.html import require_html_extra
+from textreuse.io.readers import RecordReader, is_page_file, is_uri
 from textreuse.manifest import Manifest
 from textreuse.output import OutputFolder, output_counts, write_outputs
 from textreuse.parallel import WorkerPool
@@ -161,7 +162,7 @@ def run(
 
 def _check_inputs(inputs: Sequence[str | Path], engine: str) -> None:
     """URIs (``hdfs://...``) are read by Spark's executors, local paths by this process;
-    pages (HTML, WARC) only from local paths."""
+    a URI naming an HTML page or a WARC file needs the ``html`` extra here too."""
     uris = [str(path) for path in inputs if is_uri(path)]
     if not uris:
         return
@@ -171,13 +172,8 @@ def _check_inputs(inputs: Sequence[str | Path], engine: str) -> None:
         raise ConfigError(
             "give either local paths or URIs, not both (a local path can be given as a file:// URI)"
         )
-    for uri in uris:
-        if uri.lower().endswith(LOCAL_ONLY_SUFFIXES):
-            raise ConfigError(
-                f"{uri}: HTML pages and WARC files are read from local paths only; "
-                "URIs may name record files (JSON Lines, CSV, Parquet), .txt files, "
-                "or folders of them"
-            )
+    if any(is_page_file(uri) for uri in uris):
+        require_html_extra()
 
 
 def _start_engine(

@@ -24,7 +24,8 @@ import pytest
 from textreuse.config import RunConfig
 from textreuse.engine.local import DuckDBEngine
 from textreuse.errors import ConfigError, InputError
-from textreuse.io.readers import RecordReader, is_uri
+from textreuse.io.readers import ReadStats, RecordReader, is_uri
+from textreuse.schema import RECORD_SCHEMA
 from textreuse.stages.uri_ingest import (
     READ_ROWS_SCHEMA,
     ReadInputFiles,
@@ -91,11 +92,30 @@ class _DuckWithFiles(DuckDBEngine):
 
     rows: pa.Table
 
-    def read_files(self, uris: Any, job: Any, schema: pa.Schema) -> list[str]:
+    def read_files(self, uris: Any, job: Any, schema: pa.Schema, check: Any = None) -> list[str]:
         path = self.work_dir / "read_rows.parquet"
         pq.write_table(self.rows, path)
         self.load_parquet("read_rows", path)
         return sorted({*self.rows.column("source").to_pylist(), "_SUCCESS"})
+
+
+def ingest_rows_as_one_reader(
+    work: Path, rows: pa.Table, expected: list[dict[str, Any]], reader: RecordReader
+) -> tuple[_DuckWithFiles, ReadStats]:
+    """Ingest the rows tasks read (``read_rows``) on the local engine; check that the
+    records are ``expected`` and the rejects ``reader``'s, as one reader gave them."""
+    work.mkdir()
+    engine = _DuckWithFiles(work, 1)
+    engine.rows = rows
+    config = RunConfig.from_options(max_doc_chars=MAX_DOC_CHARS, batch_size=7)
+    stats, rejects = ingest_uris(engine, ["file:///unused"], config)
+    names = RECORD_SCHEMA.names
+    found = engine.fetch(
+        f"SELECT {', '.join(names)} FROM input_records ORDER BY input_index, source, record_index"
+    )
+    assert [dict(zip(names, row, strict=True)) for row in found] == expected
+    assert [r.to_dict() for r in rejects] == [r.to_dict() for r in reader.rejects]
+    return engine, stats
 
 
 def test_ids_compared_across_files_as_one_reader_does(tmp_path: Path) -> None:
@@ -103,17 +123,9 @@ def test_ids_compared_across_files_as_one_reader_does(tmp_path: Path) -> None:
     reader = RecordReader([folder], max_doc_chars=MAX_DOC_CHARS, batch_size=7)
     expected = pa.Table.from_batches(list(reader.batches())).to_pylist()
     assert reader.stats.rejected >= 9  # the planted problems are really there
-    (tmp_path / "work").mkdir()
-    engine = _DuckWithFiles(tmp_path / "work", 1)
-    engine.rows = _read_rows(folder)
-    config = RunConfig.from_options(max_doc_chars=MAX_DOC_CHARS, batch_size=7)
-    stats, rejects = ingest_uris(engine, ["file:///unused"], config)
-    columns = ", ".join(expected[0])
-    found = engine.fetch(
-        f"SELECT {columns} FROM input_records ORDER BY input_index, source, record_index"
+    engine, stats = ingest_rows_as_one_reader(
+        tmp_path / "work", _read_rows(folder), expected, reader
     )
-    assert [dict(zip(expected[0], row, strict=True)) for row in found] == expected
-    assert [r.to_dict() for r in rejects] == [r.to_dict() for r in reader.rejects]
     assert (stats.read, stats.ok, stats.empty, stats.rejected) == (
         reader.stats.read,
         reader.stats.ok,
@@ -281,15 +293,6 @@ def test_text_files_read_by_tasks_as_one_reader_reads_them(tmp_path: Path) -> No
     (row,) = pa.Table.from_batches(list(legacy([one]))).to_pylist()
     assert row["doc_id"] == "legacy.txt" and row["status"] == "ok"
     assert row["text"] == "caf\u00e9 in cp1252"
-
-
-def test_pages_are_read_from_local_paths_only(tmp_path: Path) -> None:
-    import textreuse
-
-    for uri in ("hdfs://nn/pages/a.html", "s3a://bucket/crawl.warc.gz"):
-        with pytest.raises(ConfigError, match="local paths only"):
-            textreuse.run([uri], tmp_path / "out", engine="spark", progress="none")
-    assert not (tmp_path / "out").exists()
 
 
 def test_spark_reads_a_folder_of_texts_with_the_local_results(

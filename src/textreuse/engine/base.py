@@ -58,9 +58,16 @@ class Engine(Protocol):
         """Stream a query's result to the caller as Arrow record batches."""
         ...
 
-    def read_files(self, uris: Sequence[str], job: FilesJob, schema: pa.Schema) -> list[str]:
+    def read_files(
+        self,
+        uris: Sequence[str],
+        job: FilesJob,
+        schema: pa.Schema,
+        check: Callable[[Sequence[str]], None] | None = None,
+    ) -> list[str]:
         """Table ``read_rows`` (``schema``): ``job`` over every file below ``uris``,
-        read where the engine's tasks run; returns the paths of all files found."""
+        read where the engine's tasks run; returns the paths of all files found.
+        ``check`` sees those paths before any file is read (and may raise)."""
         ...
 
     def components(self, edges: str, out: str) -> int:

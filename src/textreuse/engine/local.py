@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,13 @@ class DuckDBEngine:
         """Stream a query's result as Arrow record batches."""
         return self.con.cursor().sql(query).to_arrow_reader(batch_size)
 
-    def read_files(self, uris: Sequence[str], job: FilesJob, schema: pa.Schema) -> list[str]:
+    def read_files(
+        self,
+        uris: Sequence[str],
+        job: FilesJob,
+        schema: pa.Schema,
+        check: Callable[[Sequence[str]], None] | None = None,
+    ) -> list[str]:
         """URIs are read by Spark; this engine reads local paths (see ``RecordReader``)."""
         raise ConfigError(f"{uris[0]} is a URI: URIs are read with --engine spark")
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textreuse.schema import METADATA_FIELDS, STATUS_REJECTED
+from textreuse.schema import METADATA_FIELDS, RECORD_SCHEMA, STATUS_REJECTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +71,42 @@ _TAKEN_METADATA = ", ".join(
     f"CASE WHEN taken THEN NULL ELSE {name} END AS {name}" for name in METADATA_FIELDS
 )
 
+_RECORD_COLUMNS = ", ".join(RECORD_SCHEMA.names)
+
 #: Records read by the executors, file by file (``read_rows``: the record
-#: columns plus ``input_index``, ``record_index``, ``raw_id``, ``reject_kind``
-#: and ``reason``; see :mod:`textreuse.stages.uri_ingest`), with ids compared
-#: across files as one reader does in input order: the first record with an id
-#: keeps it; a later one is rejected as a duplicate naming the first's place
+#: columns plus ``input_index``, ``record_index``, ``raw_id``, ``reject_kind``,
+#: ``reason`` and ``fallback_id``, and counting rows, which are left out; see
+#: :mod:`textreuse.stages.uri_ingest`), with ids compared across files as one
+#: reader does in input order: the first record with an id keeps it; a later
+#: one with a ``fallback_id`` (a WARC page's record id) takes that id instead;
+#: any other later one is rejected as a duplicate naming the first's place
 #: (unless it was already rejected for its own fields), and its row takes the
 #: id ``source#location``.
 INPUT_RECORDS = Step(
     "input_records",
     f"""
-    WITH ordered AS (
+    WITH records AS (
+        SELECT {_RECORD_COLUMNS}, input_index, record_index, raw_id, reject_kind, reason,
+               raw_id IS NOT NULL AND fallback_id IS NOT NULL AND row_number() OVER (
+                   PARTITION BY raw_id ORDER BY input_index, source, record_index
+               ) > 1 AS renamed,
+               fallback_id
+        FROM read_rows WHERE stat_kind IS NULL
+    ),
+    named AS (
+        SELECT CASE WHEN renamed THEN fallback_id ELSE doc_id END AS doc_id,
+               text, {", ".join(METADATA_FIELDS)}, status, source, location,
+               input_index, record_index,
+               CASE WHEN renamed THEN fallback_id ELSE raw_id END AS raw_id,
+               reject_kind, reason
+        FROM records
+    ),
+    ordered AS (
         SELECT *,
                row_number() OVER w AS nth,
                first_value(source) OVER w AS first_source,
                first_value(location) OVER w AS first_location
-        FROM read_rows
+        FROM named
         WINDOW w AS (PARTITION BY raw_id ORDER BY input_index, source, record_index)
     ),
     resolved AS (

@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -350,7 +350,13 @@ class SparkEngine:
             else:
                 self.load_parquet(name, path)
 
-    def read_files(self, uris: Sequence[str], job: FilesJob, schema: pa.Schema) -> list[str]:
+    def read_files(
+        self,
+        uris: Sequence[str],
+        job: FilesJob,
+        schema: pa.Schema,
+        check: Callable[[Sequence[str]], None] | None = None,
+    ) -> list[str]:
         """Table ``read_rows``: every file below ``uris`` (any file system Spark reaches;
         folders recursively) read by the executors (Spark's ``binaryFile`` source) and
         turned into records by ``job`` in their tasks. Only file paths reach the driver."""
@@ -376,6 +382,8 @@ class SparkEngine:
             frames.append(
                 files.where(kept).select(F.lit(index).alias("input_index"), "path", "content")
             )
+        if check is not None:
+            check(listed)
         union = functools.reduce(lambda a, b: a.unionByName(b), frames)
         self._write_table("read_rows", union.mapInArrow(job, from_arrow_schema(schema)))
         return listed

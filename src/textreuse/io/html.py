@@ -33,7 +33,7 @@ import re
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from textreuse.errors import MissingExtraError
 
@@ -43,6 +43,7 @@ __all__ = [
     "PageTask",
     "decode_html",
     "extract_page",
+    "read_page_file",
     "require_html_extra",
     "trafilatura_extract",
 ]
@@ -224,15 +225,22 @@ def _page_bytes(task: PageTask) -> tuple[bytes | None, str]:
         return task.data, ""
     if task.path is None:
         return None, "page has no content"
-    compressed = task.path.lower().endswith(".gz")
-    limit = task.max_bytes
     try:
-        if not compressed:
-            with open(task.path, "rb") as handle:
-                data = handle.read(limit + 1)
+        with open(task.path, "rb") as handle:
+            return read_page_file(task.path, handle, task.max_bytes)
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+
+
+def read_page_file(name: str, handle: BinaryIO, limit: int) -> tuple[bytes | None, str]:
+    """The bytes of the page file ``name`` open as ``handle`` (un-gzipped when ``name``
+    ends in ``.gz``), at most ``limit`` of them, or None and the reason."""
+    try:
+        if name.lower().endswith(".gz"):
+            with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
+                data = unzipped.read(limit + 1)
         else:
-            with gzip.open(task.path, "rb") as handle:
-                data = handle.read(limit + 1)
+            data = handle.read(limit + 1)
     except EOFError:
         return None, "truncated gzip stream"
     except (gzip.BadGzipFile, zlib.error) as exc:

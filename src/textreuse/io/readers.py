@@ -22,10 +22,11 @@ Inputs:
 * ``.warc``, ``.warc.gz``: one page per HTML response record (:mod:`textreuse.io.warc`);
   id the ``WARC-Target-URI`` (the ``WARC-Record-ID`` when that URI was already used),
   location ``record N``. Needs ``textreuse[html]``.
-* a folder: every ``*.txt`` and HTML page below it, sorted by relative path, each one
-  record whose id is its path relative to the folder with ``/`` separators. Other files,
-  and hidden files and folders (name starting with ``.``, not descended into), are listed
-  in :attr:`ReadStats.ignored_files`.
+* a folder: every ``*.txt`` file and HTML page below it, sorted by relative path, each one
+  record whose id is its path relative to the folder with ``/`` separators; the record
+  files (a partitioned data set) and WARC files below it, each with its own records.
+  Other files, and hidden files and folders (name starting with ``.``, not descended
+  into), are listed in :attr:`ReadStats.ignored_files`.
 
 HTML pages are extracted in ``threads`` worker processes with a ``page_timeout`` per page
 (:mod:`textreuse.io.pages`); a page that times out, cannot be read or decoded, is empty or
@@ -46,6 +47,7 @@ required column missing or of the wrong type) counts as one record: with
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 from array import array
@@ -65,7 +67,14 @@ from textreuse.io.formats import (
     read_text_file,
     type_name,
 )
-from textreuse.io.html import HTML_SUFFIXES, Extractor, PageResult, PageTask, require_html_extra
+from textreuse.io.html import (
+    HTML_SUFFIXES,
+    Extractor,
+    PageResult,
+    PageTask,
+    read_page_file,
+    require_html_extra,
+)
 from textreuse.io.pages import PageExtractor
 from textreuse.io.warc import read_warc
 from textreuse.schema import (
@@ -243,8 +252,9 @@ class RecordReader:
 
     ``threads`` worker processes extract HTML pages, each within ``page_timeout`` seconds;
     ``page_extractor`` replaces trafilatura (a module-level function, see
-    :data:`textreuse.io.html.Extractor`). HTML or WARC inputs without the ``textreuse[html]``
-    packages raise :class:`~textreuse.errors.MissingExtraError`.
+    :data:`textreuse.io.html.Extractor`). ``pages`` gives an extractor shared with other
+    readers instead (its owner closes it). HTML or WARC inputs without the
+    ``textreuse[html]`` packages raise :class:`~textreuse.errors.MissingExtraError`.
     """
 
     def __init__(
@@ -258,6 +268,7 @@ class RecordReader:
         threads: int = 1,
         page_timeout: float = 30.0,
         page_extractor: Extractor | None = None,
+        pages: PageExtractor | None = None,
     ) -> None:
         if txt_fallback_encoding is not None:
             try:
@@ -277,7 +288,7 @@ class RecordReader:
         self._inputs = [(os.fspath(path), input_kind(os.fspath(path))) for path in paths]
         if any(kind in ("html", "warc") for _, kind in self._inputs):
             require_html_extra()
-        self._pages = PageExtractor(threads, page_timeout, page_extractor)
+        self._pages = pages or PageExtractor(threads, page_timeout, page_extractor)
         self.rejects: list[Reject] = []
         self.stats = ReadStats()
         self._ids = _IdRegistry()
@@ -325,27 +336,41 @@ class RecordReader:
 
     def file_rows(
         self, source: str, data: bytes, text_id: str | None = None
-    ) -> Iterator[tuple[Row, Reject | None]]:
-        """Every record of one file whose bytes ``data`` were read elsewhere, with its
-        reject if it was rejected: a record file's records (JSON Lines, CSV or
-        Parquet, by the name ``source``), or a ``.txt`` file as one record with the
-        id ``text_id`` (by default its name, as for a ``.txt`` file given alone).
-        Duplicate ids are found within this file only; across files the caller
-        compares them (:mod:`textreuse.stages.uri_ingest`)."""
+    ) -> Iterator[tuple[Row, Reject | None, str | None]]:
+        """Every record of one file whose bytes ``data`` were read elsewhere (a Spark
+        task), with its reject if it was rejected and the id it would take if its own
+        were already used in another file (a WARC page's ``WARC-Record-ID``, else None).
+
+        By the name ``source``: a record file's records (JSON Lines, CSV or Parquet), a
+        WARC file's pages, or a ``.txt`` file or an HTML page as one record with the id
+        ``text_id`` (by default its name, as for a file given alone). Duplicate ids are
+        found within this file only; across files the caller compares them
+        (:mod:`textreuse.stages.uri_ingest`). Pages are extracted by this reader's
+        extractor, which stays open for the next file.
+        """
+        items: Iterator[_Ready | PageTask]
+        name = text_id or os.path.basename(source)
         if is_record_file(source):
-            records = self._record_file(source, data)
+            items = self._file_items(source, self._record_file(source, data))
+        elif _is_html(source):
+            require_html_extra()
+            items = self._html_items(source, name, data)
+        elif _is_warc(source):
+            require_html_extra()
+            items = self._warc_items(source, data)
         else:
-            records = read_text_file(
-                source,
-                text_id or os.path.basename(source),
-                self.max_doc_chars,
-                self.txt_fallback_encoding,
-                data,
+            text = read_text_file(
+                source, name, self.max_doc_chars, self.txt_fallback_encoding, data
             )
-        for _, record in self._file_items(source, records):
+            items = self._file_items(source, text)
+        for item, result in self._pages.map(items):
             before = len(self.rejects)
-            row = self._row(source, record)
-            yield row, self.rejects[-1] if len(self.rejects) > before else None
+            if isinstance(item, PageTask):
+                row = self._page_row(item, result or PageResult(error="page not extracted"))
+                fallback = item.fallback_id if row[0] == item.doc_id else None
+            else:
+                row, fallback = self._row(*item), None
+            yield row, self.rejects[-1] if len(self.rejects) > before else None, fallback
 
     # ------------------------------------------------------------------ per input
 
@@ -378,11 +403,14 @@ class RecordReader:
         for source, reason in unreadable:
             self.stats.files += 1
             yield source, RawRecord("file", error=reason)
-        if any(_is_html(rel) for rel, _ in files):
+        if any(_is_html(rel) or _is_warc(rel) for rel, _ in files):
             require_html_extra()
         for rel, source in sorted(files):
             if _is_html(rel):
                 yield from self._html_items(source, rel)
+                continue
+            if _is_warc(rel):
+                yield from self._warc_items(source)
                 continue
             if is_record_file(rel):  # a partitioned data set: each file's own records
                 yield from self._file_items(source, self._record_file(source))
@@ -401,11 +429,21 @@ class RecordReader:
             return read_parquet(path, self.batch_size, data)
         return read_jsonl(path, data)
 
-    def _html_items(self, path: str, doc_id: str) -> Iterator[PageTask]:
+    def _html_items(
+        self, path: str, doc_id: str, data: bytes | None = None
+    ) -> Iterator[_Ready | PageTask]:
         self.stats.files += 1
-        yield PageTask(path, "file", doc_id, path=path, max_bytes=10 * self.max_doc_chars)
+        limit = 10 * self.max_doc_chars
+        if data is None:
+            yield PageTask(path, "file", doc_id, path=path, max_bytes=limit)
+            return
+        page, problem = read_page_file(path, io.BytesIO(data), limit)
+        if page is None:
+            yield path, RawRecord("file", {"id": doc_id}, problem)
+        else:
+            yield PageTask(path, "file", doc_id, data=page, max_bytes=limit)
 
-    def _warc_items(self, path: str) -> Iterator[_Ready | PageTask]:
+    def _warc_items(self, path: str, data: bytes | None = None) -> Iterator[_Ready | PageTask]:
         self.stats.files += 1
         skipped = self.stats.skipped_warc_records
 
@@ -413,7 +451,7 @@ class RecordReader:
             skipped[record_type] = skipped.get(record_type, 0) + 1
 
         try:
-            for item in read_warc(path, 10 * self.max_doc_chars, on_skip):
+            for item in read_warc(path, 10 * self.max_doc_chars, on_skip, data):
                 yield item if isinstance(item, PageTask) else (path, item)
         except FileProblem as problem:
             yield path, RawRecord("file", error=problem.reason)
@@ -529,7 +567,8 @@ def _scan_folder(
     ignored: list[str],
     unreadable: list[tuple[str, str]],
 ) -> None:
-    """Collect ``(relative id, path)`` of every .txt and HTML page below ``folder``.
+    """Collect ``(relative id, path)`` of every .txt, HTML, record and WARC file below
+    ``folder``.
 
     Everything else is listed in ``ignored``.
     """
@@ -552,6 +591,7 @@ def _scan_folder(
             entry.name.lower().endswith(".txt")
             or _is_html(entry.name)
             or is_record_file(entry.name)
+            or _is_warc(entry.name)
         ) and entry.is_file():
             files.append((entry_rel, path))
         else:
@@ -568,17 +608,29 @@ def is_record_file(name: str) -> bool:
     return name.lower().endswith(RECORD_FILE_SUFFIXES)
 
 
-#: Files the Spark engine's executors read from a URI: record files and ``.txt`` files.
-URI_FILE_SUFFIXES = (*RECORD_FILE_SUFFIXES, ".txt")
+#: WARC files (matched case-insensitively).
+WARC_SUFFIXES = (".warc", ".warc.gz")
 
-#: Inputs read from local paths only (pages are extracted by this process's workers).
-LOCAL_ONLY_SUFFIXES = (*HTML_SUFFIXES, ".warc", ".warc.gz")
+#: Files holding pages to extract, which need the ``textreuse[html]`` extra.
+PAGE_FILE_SUFFIXES = (*HTML_SUFFIXES, *WARC_SUFFIXES)
+
+#: Files the Spark engine's executors read from a URI: every kind a folder holds.
+URI_FILE_SUFFIXES = (*RECORD_FILE_SUFFIXES, ".txt", *PAGE_FILE_SUFFIXES)
 
 
 def is_uri_file(name: str) -> bool:
-    """Whether the executors read ``name`` from a URI (a record file or a ``.txt`` file)."""
+    """Whether the executors read ``name`` from a URI (records, text, pages or WARC)."""
     return name.lower().endswith(URI_FILE_SUFFIXES)
+
+
+def is_page_file(name: str) -> bool:
+    """Whether ``name`` is an HTML page or a WARC file (read with ``textreuse[html]``)."""
+    return name.lower().endswith(PAGE_FILE_SUFFIXES)
 
 
 def _is_html(name: str) -> bool:
     return name.lower().endswith(HTML_SUFFIXES)
+
+
+def _is_warc(name: str) -> bool:
+    return name.lower().endswith(WARC_SUFFIXES)

@@ -21,10 +21,11 @@ twice keeps both captures) or when the record has no URI.
 
 from __future__ import annotations
 
+import io
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from textreuse.io.formats import FileProblem, RawRecord
 from textreuse.io.html import PageTask
@@ -36,19 +37,25 @@ _PAGE_TYPES = ("response", "resource")
 
 
 def read_warc(
-    path: str, max_bytes: int, on_skip: Callable[[str], None]
+    path: str, max_bytes: int, on_skip: Callable[[str], None], data: bytes | None = None
 ) -> Iterator[PageTask | RawRecord]:
     """Yield a :class:`PageTask` per HTML record and a :class:`RawRecord` per rejected one.
 
-    ``on_skip(type)`` is called for each record that is not a page (``request``, ...).
-    Raises :class:`FileProblem` when the file cannot be opened or is not a WARC at all.
+    ``data`` holds the file's bytes when they were read elsewhere (a Spark task);
+    ``path`` then only names the file. ``on_skip(type)`` is called for each record
+    that is not a page (``request``, ...). Raises :class:`FileProblem` when the file
+    cannot be opened or is not a WARC at all.
     """
     from fastwarc.warc import ArchiveIterator
 
-    try:
-        handle = open(path, "rb")  # noqa: SIM115
-    except OSError as exc:
-        raise FileProblem(f"cannot read file: {exc.strerror or exc}") from exc
+    handle: BinaryIO
+    if data is not None:
+        handle = io.BytesIO(data)
+    else:
+        try:
+            handle = open(path, "rb")  # noqa: SIM115
+        except OSError as exc:
+            raise FileProblem(f"cannot read file: {exc.strerror or exc}") from exc
     with handle:
         records = iter(ArchiveIterator(handle, parse_http=True, auto_decode="none"))
         number = 0

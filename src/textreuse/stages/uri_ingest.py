@@ -9,11 +9,16 @@ nothing of the corpus passes through the driver. Ids are compared across files
 by the plan step :data:`~textreuse.engine.plan.INPUT_RECORDS`, in the order one
 reader would have met them: inputs as given, files by path, records in file
 order. Record files are JSON Lines (``.jsonl``, ``.ndjson``, optionally
-``.gz``), CSV and Parquet; a ``.txt`` file is one record whose id is its path
-relative to the folder URI given (with ``/``), or its name when the URI names
-the file itself or is a glob pattern (``hdfs://nn/texts/*.txt``). Other files
-are listed as ignored, as in a folder; HTML pages and WARC files are read from
-local paths only.
+``.gz``), CSV and Parquet; a ``.txt`` file or an HTML page (``.html``, ``.htm``,
+optionally ``.gz``) is one record whose id is its path relative to the folder URI
+given (with ``/``), or its name when the URI names the file itself or is a glob
+pattern (``hdfs://nn/texts/*.txt``); a WARC file (``.warc``, ``.warc.gz``) holds
+one page per HTML response record, as read locally. Pages are extracted in the
+tasks, one worker process per task with the per-page timeout of a local read.
+A WARC page whose ``WARC-Target-URI`` an earlier file already used takes its
+``WARC-Record-ID`` instead, as locally (the plan step renames it). How pages were
+decoded and which WARC records were skipped reach the manifest as counting rows
+of the read table. Other files are listed as ignored, as in a folder.
 """
 
 from __future__ import annotations
@@ -30,7 +35,16 @@ import pyarrow as pa
 
 from textreuse.engine.plan import INPUT_RECORDS
 from textreuse.errors import DuplicateIdError, InputError
-from textreuse.io.readers import ReadStats, RecordReader, Reject, is_record_file, is_uri_file
+from textreuse.io.html import require_html_extra
+from textreuse.io.pages import PageExtractor
+from textreuse.io.readers import (
+    ReadStats,
+    RecordReader,
+    Reject,
+    is_page_file,
+    is_record_file,
+    is_uri_file,
+)
 from textreuse.schema import (
     RECORD_SCHEMA,
     STATUS_EMPTY,
@@ -46,13 +60,23 @@ if TYPE_CHECKING:
 
 #: The rows a task makes of one file: its records, with where they stand in the
 #: input order and what the file's own reader found.
+#: A row whose ``stat_kind`` is set is no record: it counts ``stat_count`` pages
+#: decoded one way (``html_decoding``) or WARC records of one type skipped
+#: (``skipped_warc_records``), ``stat_key`` naming the way or the type.
 READ_ROWS_SCHEMA = (
     RECORD_SCHEMA.append(pa.field("input_index", pa.int32()))
     .append(pa.field("record_index", pa.int64()))
     .append(pa.field("raw_id", pa.string()))
     .append(pa.field("reject_kind", pa.string()))
     .append(pa.field("reason", pa.string()))
+    .append(pa.field("fallback_id", pa.string()))
+    .append(pa.field("stat_kind", pa.string()))
+    .append(pa.field("stat_key", pa.string()))
+    .append(pa.field("stat_count", pa.int64()))
 )
+
+#: The counters of :class:`ReadStats` that travel as counting rows.
+_STAT_KINDS = ("html_decoding", "skipped_warc_records")
 
 
 #: Characters that make a Hadoop path a glob pattern.
@@ -75,48 +99,77 @@ def text_file_id(root: str, path: str) -> str:
 class ReadInputFiles:
     """A ``mapInArrow`` job: rows ``(input_index, path, content)``, one per file, to
     :data:`READ_ROWS_SCHEMA` batches of at most ``batch_size`` records. ``roots`` are
-    the input URIs, by ``input_index`` (a ``.txt`` file's id is its path below its
-    root); ``txt_fallback_encoding`` as for a local read."""
+    the input URIs, by ``input_index`` (a ``.txt`` file's or a page's id is its path
+    below its root); ``txt_fallback_encoding`` and ``page_timeout`` (seconds per page)
+    as for a local read. A task extracts its pages in one worker process."""
 
     max_doc_chars: int
     batch_size: int
     roots: tuple[str, ...] = ()
     txt_fallback_encoding: str | None = None
+    page_timeout: float = 30.0
 
     def __call__(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            files = zip(
-                batch.column("input_index").to_pylist(),
-                batch.column("path").to_pylist(),
-                batch.column("content").to_pylist(),
-                strict=True,
-            )
-            for input_index, path, content in files:
-                yield from self._file_batches(input_index, path, content)
+        pages = PageExtractor(1, self.page_timeout)  # its process starts with a first page
+        try:
+            for batch in batches:
+                files = zip(
+                    batch.column("input_index").to_pylist(),
+                    batch.column("path").to_pylist(),
+                    batch.column("content").to_pylist(),
+                    strict=True,
+                )
+                for input_index, path, content in files:
+                    yield from self._file_batches(input_index, path, content, pages)
+        finally:
+            pages.close()
 
-    def _file_batches(self, input_index: int, path: str, data: bytes) -> Iterator[pa.RecordBatch]:
+    def _file_batches(
+        self, input_index: int, path: str, data: bytes, pages: PageExtractor
+    ) -> Iterator[pa.RecordBatch]:
         reader = RecordReader(
             [],
             max_doc_chars=self.max_doc_chars,
             batch_size=self.batch_size,
             on_error="skip",
             txt_fallback_encoding=self.txt_fallback_encoding,
+            pages=pages,
         )
         text_id = None if is_record_file(path) else text_file_id(self.roots[input_index], path)
         rows: list[dict[str, object]] = []
-        for index, (row, reject) in enumerate(reader.file_rows(path, data, text_id)):
+        found = reader.file_rows(path, data, text_id)
+        for index, (row, reject, fallback_id) in enumerate(found):
             values: dict[str, object] = dict(zip(RECORD_SCHEMA.names, row, strict=True))
             values["input_index"] = input_index
             values["record_index"] = index
             values["raw_id"] = row[0] if reject is None else reject.doc_id
             values["reject_kind"] = None if reject is None else reject.kind
             values["reason"] = None if reject is None else reject.reason
+            values["fallback_id"] = fallback_id
             rows.append(values)
             if len(rows) >= self.batch_size:
                 yield pa.RecordBatch.from_pylist(rows, schema=READ_ROWS_SCHEMA)
                 rows = []
+        for kind in _STAT_KINDS:
+            for key, count in sorted(getattr(reader.stats, kind).items()):
+                rows.append(_stat_row(input_index, path, kind, key, count))
         if rows:
             yield pa.RecordBatch.from_pylist(rows, schema=READ_ROWS_SCHEMA)
+
+
+def _stat_row(input_index: int, path: str, kind: str, key: str, count: int) -> dict[str, object]:
+    """A counting row of one file (no record: ``input_records`` leaves it out)."""
+    return {
+        "doc_id": f"{path}#{kind}:{key}",
+        "status": "",
+        "source": path,
+        "location": "",
+        "input_index": input_index,
+        "record_index": -1,
+        "stat_kind": kind,
+        "stat_key": key,
+        "stat_count": count,
+    }
 
 
 def ingest_uris(
@@ -126,13 +179,23 @@ def ingest_uris(
     ``pattern_spans`` and ``line_hashes`` (as :func:`textreuse.stages.ingest.ingest`
     writes them); returns the counts and the rejects, in input order."""
     job = ReadInputFiles(
-        config.max_doc_chars, config.batch_size, tuple(uris), config.txt_fallback_encoding
+        config.max_doc_chars,
+        config.batch_size,
+        tuple(uris),
+        config.txt_fallback_encoding,
+        config.page_timeout,
     )
-    listed = engine.read_files(uris, job, READ_ROWS_SCHEMA)
+    listed = engine.read_files(uris, job, READ_ROWS_SCHEMA, _check_listed)
     stats = ReadStats(
         files=sum(1 for path in listed if is_uri_file(path)),
         ignored_files=[path for path in listed if not is_uri_file(path)],
     )
+    counted = engine.fetch(
+        """SELECT stat_kind, stat_key, sum(stat_count) FROM read_rows
+        WHERE stat_kind IS NOT NULL GROUP BY stat_kind, stat_key ORDER BY stat_kind, stat_key"""
+    )
+    for kind, key, count in counted:
+        getattr(stats, kind)[key] = int(count)
     engine.run(INPUT_RECORDS)
     for status, count in engine.fetch("SELECT status, count(*) FROM input_records GROUP BY status"):
         stats.read += int(count)
@@ -159,6 +222,12 @@ def ingest_uris(
         batch_size=config.batch_size,
     )
     return stats, rejects
+
+
+def _check_listed(paths: Sequence[str]) -> None:
+    """Before any file is read: pages and WARC files need the ``html`` extra."""
+    if any(is_page_file(path) for path in paths):
+        require_html_extra()
 
 
 def _rejects(engine: Engine) -> list[Reject]:
