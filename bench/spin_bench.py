@@ -8,7 +8,7 @@ trial counts as found when passages returned by ``textreuse.compare(source,
 copy)`` cover at least half of the pasted passage. False positives: the source
 compared with a third, unrelated story returns any passage.
 
-    python bench/spin_bench.py [--trials 150] [--ngram 4]
+    python bench/spin_bench.py [--trials 150] [--ngram 4] [--sentence-similarity 0.5]
 
 Reads ``../shared/data/bbc/bbc.jsonl`` in place (never copied into the repository).
 """
@@ -40,7 +40,7 @@ def mutate(text: str, rate: float, rng: random.Random, vocab: list[str]) -> str:
     return " ".join(out)
 
 
-def trial(docs: list[str], rate: float, rng: random.Random, vocab: list[str], **options: int):
+def trial(docs: list[str], rate: float, rng: random.Random, vocab: list[str], **options: object):
     """One trial: (found, coverage, false positive) or None when the story is too short."""
     source, host, other = rng.sample(docs, 3)
     sentences = [s for s in _SENTENCE_END.split(source.replace("\n", " ")) if len(s.split()) >= 12]
@@ -65,6 +65,7 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=150)
     parser.add_argument("--ngram", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sentence-similarity", type=float, default=None)
     args = parser.parse_args()
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
@@ -73,13 +74,15 @@ def main() -> int:
     for rate in (0.1, 0.2, 0.3, 0.4):
         rng = random.Random(args.seed)
         vocab = [w for d in rng.sample(docs, 200) for w in d.split() if w.isalpha()]
-        results = [trial(docs, rate, rng, vocab, ngram=args.ngram) for _ in range(args.trials)]
+        options = {"ngram": args.ngram, "sentence_similarity": args.sentence_similarity}
+        results = [trial(docs, rate, rng, vocab, **options) for _ in range(args.trials)]
         done = [r for r in results if r is not None]
         print(
             json.dumps(
                 {
                     "bench": "spin",
                     "ngram": args.ngram,
+                    "sentence_similarity": args.sentence_similarity,
                     "changed_words": rate,
                     "trials": len(done),
                     "recall": round(sum(r[0] for r in done) / len(done), 3),

@@ -77,6 +77,12 @@ def _align_options(fn: F) -> F:
             type=click.IntRange(min=0),
             help="Unmatched words allowed between two seeds of one passage [12].",
         ),
+        click.option(
+            "--sentence-similarity",
+            type=click.FloatRange(0.0, 1.0),
+            help="Also align heavily rewritten sentences sharing one n-gram whose words "
+            "overlap this much (Dice), e.g. 0.5 [off].",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)

@@ -402,6 +402,7 @@ def _related_pair(draw: st.DrawFn) -> tuple[str, str]:
             AlignParams(ngram=2, min_words=3, min_seeds=1),
             AlignParams(ngram=3, min_words=5, max_gap=0, max_drift=0),
             AlignParams(ngram=1, min_words=1, min_seeds=1, snap_similarity=0.0),
+            AlignParams(ngram=3, sentence_similarity=0.3),
         ]
     ),
 )
@@ -411,6 +412,88 @@ def test_passage_invariants_on_random_texts(pair: tuple[str, str], params: Align
     _check_all(passages, a, b, params)
     backward = align(b, a, params)
     _check_all(backward, b, a, params)
+
+
+# --- heavily rewritten sentences (sentence_similarity) -----------------------------------------
+
+SOURCE_SENTENCES = (
+    "The harbour authority confirmed on Tuesday that the evening ferry between Port Alden "
+    "and the island of Merrow will stop running next month.",
+    "Passenger numbers fell for a third consecutive winter, and the operator warned that "
+    "fuel costs had doubled since the contract was signed.",
+    "Local councillors said they would ask the regional government to fund a replacement "
+    "service before the summer tourist season begins.",
+)
+SPUN_SENTENCES = (  # 40-50% of the words changed: a few seeds, no chain of 15 words
+    "Port bosses announced Tuesday the night ferry linking Port Alden and the island of "
+    "Merrow is to stop sailing next month.",
+    "Travellers declined over a third winter running while the company cautioned that fuel "
+    "costs had doubled since it signed the deal.",
+    "Area councillors will lobby the regional government to fund a new service for the "
+    "tourist season.",
+)
+FILLER = (
+    "The town's library reopened after a long renovation, with a new reading room for "
+    "children and longer hours on Saturdays."
+)
+OTHER_FILLER = (
+    "A local bakery won the regional bread competition for the second year in a row, "
+    "beating forty other entries from across the county."
+)
+SENTENCES = AlignParams(sentence_similarity=0.5)
+
+
+def _covered(passages: list[Passage], start: int, end: int) -> float:
+    """Share of ``[start, end)`` of the second text covered by the passages."""
+    covered = sum(max(0, min(end, p.b_end) - max(start, p.b_start)) for p in passages)
+    return covered / (end - start)
+
+
+@pytest.mark.parametrize("full_stops", [True, False])
+def test_heavily_rewritten_sentences_found_with_sentence_similarity(full_stops: bool) -> None:
+    source = FILLER + " " + " ".join(SOURCE_SENTENCES)
+    spun = " ".join(SPUN_SENTENCES) if full_stops else " ".join(SPUN_SENTENCES).replace(".", "")
+    copy = OTHER_FILLER + " " + spun + " " + OTHER_FILLER
+    start = copy.index(spun)
+    assert _covered(align(source, copy), start, start + len(spun)) < 0.5
+    found = align(source, copy, SENTENCES)
+    assert _covered(found, start, start + len(spun)) > 0.9
+    # never into the unrelated text around the copy, except that without full stops
+    # the end of the last sentence is a guess (its length in the source)
+    slack = 0 if full_stops else len(" A local bakery")
+    for passage in found:
+        assert start <= passage.b_start and passage.b_end <= start + len(spun) + slack
+        assert passage.a_start > len(FILLER)
+
+
+def test_rewritten_sentences_found_in_another_order() -> None:
+    source = " ".join(SOURCE_SENTENCES)
+    copy = " ".join(SPUN_SENTENCES[::-1])
+    assert align(source, copy) == []
+    found = align(source, copy, SENTENCES)
+    assert len(found) == 3
+    assert _covered(found, 0, len(copy)) > 0.9
+
+
+def test_a_stock_phrase_in_unlike_sentences_is_no_passage() -> None:
+    a = (
+        "The notes are rated A-1 by Moody's and A by Standard and Poor's, the lead "
+        "underwriter said on Monday in a statement from its New York office."
+    )
+    b = (
+        "Analysts expect the new fund to trade at a discount once it lists, as rated "
+        "by Standard and Poor's in a report that investors received last week."
+    )
+    assert align(a, b, AlignParams(min_seeds=1, min_words=5)) != []  # the seeds are there
+    assert align(a, b, AlignParams(sentence_similarity=0.5, min_seeds=1)) == []
+
+
+def test_a_rewritten_sentence_still_needs_min_seeds() -> None:
+    source, copy = SOURCE_SENTENCES[2], SPUN_SENTENCES[2]  # three seeds in one 6-word run
+    assert align(source, copy) == []
+    assert align(source, copy, dataclasses.replace(SENTENCES, min_seeds=4)) == []
+    (passage,) = align(source, copy, SENTENCES)
+    assert (passage.b_start, passage.b_end) == (0, len(copy))
 
 
 # --- parameters -------------------------------------------------------------------------------
@@ -429,6 +512,9 @@ def test_passage_invariants_on_random_texts(pair: tuple[str, str], params: Align
         ("snap_similarity", -0.1),
         ("snap_similarity", 1.5),
         ("snap_similarity", float("nan")),
+        ("sentence_similarity", 1.5),
+        ("sentence_similarity", -0.5),
+        ("sentence_similarity", True),
     ],
 )
 def test_align_params_reject_bad_values(field: str, value: float) -> None:

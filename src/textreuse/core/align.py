@@ -9,7 +9,13 @@ moderate rewrite of a passage of the other, in any order:
    a chain when it follows the chain's last seed in *both* texts within a gap
    and drift limit. Reordered passages (moved paragraphs, shuffled sentences)
    simply become separate chains, so order changes never hide reuse.
-3. **Boundaries.** A chain's span is extended over identical neighbouring
+3. **Rewritten sentences** (with ``sentence_similarity``, off by default). A seed
+   outside every chain long enough to be a passage (heavy rewriting leaves lone
+   n-grams too far apart to chain) proposes the pair of sentences holding it;
+   the pair becomes a region when the sentences' word sets are similar (Dice at
+   least ``sentence_similarity``). Regions of consecutive sentences join; a
+   passage still needs ``min_seeds`` seeds inside it.
+4. **Boundaries.** A chain's span is extended over identical neighbouring
    words, then *snapped* to the enclosing sentence boundary when the pieces of
    sentence left outside are themselves similar in both texts (a rewritten
    clause at the start of a sentence) — never across a sentence end. Identical
@@ -18,7 +24,7 @@ moderate rewrite of a passage of the other, in any order:
    Excluded character spans (boilerplate, given to :class:`PreparedText`) are
    never part of a passage: n-grams touching them never seed, chains are cut
    where they would cross them, and growing, merging and snapping stop at them.
-4. **Edits.** Each passage gets a word alignment (longest common subsequence,
+5. **Edits.** Each passage gets a word alignment (longest common subsequence,
    rapidfuzz Indel) giving matching, substituted, inserted and deleted words and
    a score in [0, 1].
 
@@ -71,6 +77,9 @@ class AlignParams:
     """Longest sentence fragment (in words) that boundary snapping may pull in."""
     snap_similarity: float = 0.4
     """Least Dice similarity of the two fragments for a snap."""
+    sentence_similarity: float | None = None
+    """Least Dice similarity of two sentences sharing a seed outside the chains for
+    them to be aligned (heavily rewritten sentences); None (the default) turns this off."""
     max_seed_repeats: int = 8
     """N-grams repeated more often than this inside one text are not used as seeds."""
 
@@ -79,18 +88,20 @@ class AlignParams:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ConfigError(f"{name} must be a whole number, got {value!r}")
-        if not isinstance(self.snap_similarity, int | float) or isinstance(
-            self.snap_similarity, bool
-        ):
-            raise ConfigError(f"snap_similarity must be a number, got {self.snap_similarity!r}")
+        for name in ("snap_similarity", "sentence_similarity"):
+            value = getattr(self, name)
+            if value is None and name == "sentence_similarity":
+                continue
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise ConfigError(f"{name} must be a number, got {value!r}")
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"{name} must be in [0, 1], got {value}")
         for name in ("ngram", "min_seeds", "min_words", "max_seed_repeats"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         for name in ("max_gap", "max_drift", "snap_words"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, got {getattr(self, name)}")
-        if not 0.0 <= self.snap_similarity <= 1.0:
-            raise ConfigError(f"snap_similarity must be in [0, 1], got {self.snap_similarity}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +376,82 @@ def _one_to_one(regions: list[_Region]) -> list[_Region]:
     return kept
 
 
+def _sentence_regions(
+    seeds: IntArray,
+    regions: list[_Region],
+    a: PreparedText,
+    b: PreparedText,
+    params: AlignParams,
+) -> list[_Region]:
+    """Regions of rewritten sentences around seeds whose sentences no region long
+    enough to be a passage covers whole.
+
+    A seed lying inside one sentence of each text proposes that sentence pair. The
+    shorter of the two sentences is matched with a stretch of the other text as long
+    as itself, placed on the seeds' diagonal and kept inside the other sentence (a
+    copy that lost its full stops runs sentences together); the pair is a region when
+    the two stretches' words are similar enough (``sentence_similarity``) and hold no
+    excluded token. ``seeds`` counts the proposing seeds.
+    """
+    similarity_floor = params.sentence_similarity
+    if similarity_floor is None or len(seeds) == 0:
+        return []
+    n = params.ngram
+    sent_a, sent_b = a.sentence_index, b.sentence_index
+    seeds = seeds[
+        (sent_a[seeds[:, 0]] == sent_a[seeds[:, 0] + n - 1])
+        & (sent_b[seeds[:, 1]] == sent_b[seeds[:, 1] + n - 1])
+    ]
+    of_a, of_b = sent_a[seeds[:, 0]], sent_b[seeds[:, 1]]
+    a0s, a1s = np.searchsorted(sent_a, of_a, "left"), np.searchsorted(sent_a, of_a, "right")
+    b0s, b1s = np.searchsorted(sent_b, of_b, "left"), np.searchsorted(sent_b, of_b, "right")
+    settled = np.zeros(len(seeds), dtype=bool)
+    for region in regions:
+        if min(region.a1 - region.a0, region.b1 - region.b0) < params.min_words:
+            continue  # too short to be a passage alone: its sentences may still be one
+        settled |= (a0s >= region.a0) & (a1s <= region.a1) & (b0s >= region.b0) & (b1s <= region.b1)
+    proposed: dict[tuple[int, int], list[int]] = {}
+    for k in np.flatnonzero(~settled).tolist():
+        i, j = int(seeds[k, 0]), int(seeds[k, 1])
+        proposed.setdefault((int(of_a[k]), int(of_b[k])), []).append(j - i)
+    found = []
+    for (sentence_a, sentence_b), diagonals in proposed.items():
+        a0, a1 = _sentence_span(sent_a, sentence_a)
+        b0, b1 = _sentence_span(sent_b, sentence_b)
+        shift = int(np.median(diagonals))  # b position = a position + shift
+        if a1 - a0 <= b1 - b0:
+            b0, b1 = max(b0, a0 + shift), min(b1, a1 + shift)
+        else:
+            a0, a1 = max(a0, b0 - shift), min(a1, b1 - shift)
+        if (
+            a0 < a1
+            and b0 < b1
+            and _dice(a.tokens.words[a0:a1], b.tokens.words[b0:b1]) >= similarity_floor
+            and a.clear(a0, a1)
+            and b.clear(b0, b1)
+        ):
+            found.append(_Region(a0, a1, b0, b1, len(diagonals)))
+    return found
+
+
+def _seeds_within(seeds: IntArray, region: _Region) -> int:
+    """How many seeds start inside the region in both texts."""
+    return int(
+        np.count_nonzero(
+            (seeds[:, 0] >= region.a0)
+            & (seeds[:, 0] < region.a1)
+            & (seeds[:, 1] >= region.b0)
+            & (seeds[:, 1] < region.b1)
+        )
+    )
+
+
+def _sentence_span(sentence_index: IntArray, sentence: int) -> tuple[int, int]:
+    """Tokens ``[start, end)`` of one sentence."""
+    start = int(np.searchsorted(sentence_index, sentence, side="left"))
+    return start, int(np.searchsorted(sentence_index, sentence, side="right"))
+
+
 def _dice(left: list[str], right: list[str]) -> float:
     if not left and not right:
         return 1.0
@@ -574,27 +661,28 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
     chains = chain_seeds(seeds, n, params.max_gap, params.max_drift)
     if guarded:
         chains = [part for chain in chains for part in _split_chain(chain, a, b, n)]
-    regions = []
-    for chain in chains:
-        if len(chain) < params.min_seeds:
-            continue
-        regions.append(
-            _Region(
-                int(chain[0, 0]),
-                int(chain[-1, 0]) + n,
-                int(chain[0, 1]),
-                int(chain[-1, 1]) + n,
-                len(chain),
-            )
+    regions = [
+        _Region(
+            int(chain[0, 0]),
+            int(chain[-1, 0]) + n,
+            int(chain[0, 1]),
+            int(chain[-1, 1]) + n,
+            len(chain),
         )
+        for chain in chains
+        if len(chain) >= params.min_seeds
+    ]
     guard_a, guard_b = (a, b) if guarded else (None, None)
     regions = _merge_regions(regions, params.max_gap, guard_a, guard_b)
     for region in regions:
         _extend_exact(region, a, b)
         _trim_fragments(region, a, b, params)
         _snap(region, a, b, params)
-    regions = _merge_regions(regions, 0, guard_a, guard_b)
+    sentences = _sentence_regions(seeds, regions, a, b, params)
+    regions = _merge_regions(regions + sentences, 0, guard_a, guard_b)
     regions = [r for r in regions if min(r.a1 - r.a0, r.b1 - r.b0) >= params.min_words]
+    if sentences:  # a passage needs min_seeds seeds, wherever its parts came from
+        regions = [r for r in regions if _seeds_within(seeds, r) >= params.min_seeds]
     passages = [_to_passage(region, a, b) for region in _one_to_one(regions)]
     if a.spans or b.spans:  # a last guard: no passage ever overlaps an excluded span
         passages = [
