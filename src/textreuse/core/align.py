@@ -10,11 +10,12 @@ moderate rewrite of a passage of the other, in any order:
    and drift limit. Reordered passages (moved paragraphs, shuffled sentences)
    simply become separate chains, so order changes never hide reuse.
 3. **Rewritten sentences** (with ``sentence_similarity``, off by default). A seed
-   outside every chain long enough to be a passage (heavy rewriting leaves lone
-   n-grams too far apart to chain) proposes the pair of sentences holding it;
-   the pair becomes a region when the sentences' word sets are similar (Dice at
-   least ``sentence_similarity``). Regions of consecutive sentences join; a
-   passage still needs ``min_seeds`` seeds inside it.
+   whose sentences no chain long enough to be a passage covers whole (heavy
+   rewriting leaves lone n-grams too far apart to chain) proposes the pair of
+   sentences holding it; the pair becomes a region when the sentences' word
+   sets are similar (Dice at least ``sentence_similarity``). Regions of
+   consecutive sentences join, and join the chains they overlap; a passage
+   still needs ``min_seeds`` seeds inside it.
 4. **Boundaries.** A chain's span is extended over identical neighbouring
    words, then *snapped* to the enclosing sentence boundary when the pieces of
    sentence left outside are themselves similar in both texts (a rewritten
@@ -78,8 +79,9 @@ class AlignParams:
     snap_similarity: float = 0.4
     """Least Dice similarity of the two fragments for a snap."""
     sentence_similarity: float | None = None
-    """Least Dice similarity of two sentences sharing a seed outside the chains for
-    them to be aligned (heavily rewritten sentences); None (the default) turns this off."""
+    """Least Dice similarity of two sentences sharing a seed, that no passage covers
+    whole, for them to be aligned (heavily rewritten sentences); None (the default)
+    turns this off."""
     max_seed_repeats: int = 8
     """N-grams repeated more often than this inside one text are not used as seeds."""
 
