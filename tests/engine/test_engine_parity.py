@@ -66,17 +66,19 @@ def test_spark_gives_the_local_results(data_set: str, tmp_path: Path, spark_sess
     assert manifest["output_counts"]["passages"] > 0, "the data set exercises nothing"
 
 
-def test_spark_numbering_by_ranges_gives_the_local_results(
+def test_spark_paths_for_large_tables_give_the_local_results(
     tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Document keys, passage ids and cluster ids numbered by range partitions (as for
-    tables too large for one task) are the local engine's."""
+    """Document keys, passage ids and cluster ids numbered by range partitions, and
+    components labelled by large-star / small-star rounds (as for tables too large
+    for one task), give the local engine's outputs."""
     from textreuse.engine import spark as spark_module
 
     inputs, options = DATA_SETS["pan13-dev"]
     if not all(path.exists() for path in inputs):
         pytest.skip(f"pan13-dev is not in {DATA}")
     monkeypatch.setattr(spark_module, "NUMBER_IN_ONE_TASK_ROWS", 40)
+    monkeypatch.setattr(spark_module, "COMPONENTS_IN_ONE_TASK_EDGES", 40)  # by rounds
     _run(inputs, tmp_path / "local", "local", **options)
     manifest = _run(inputs, tmp_path / "spark", "spark", **options)
     _assert_same_outputs(tmp_path / "local", tmp_path / "spark")

@@ -411,9 +411,18 @@ def _components(engine: Any, path: Path) -> tuple[int, dict[int, int]]:
     ],
     ids=["chain", "star", "loops", "random"],
 )
+@pytest.mark.parametrize("in_one_task", [True, False], ids=["one-task", "rounds"])
 def test_components_of_chain_and_star(
-    tmp_path: Path, engines: tuple[DuckDBEngine, Any], pairs: list[tuple[int, int]]
+    tmp_path: Path,
+    engines: tuple[DuckDBEngine, Any],
+    pairs: list[tuple[int, int]],
+    in_one_task: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from textreuse.engine import spark as spark_module
+
+    if not in_one_task:  # every graph is then labelled by large-star / small-star rounds
+        monkeypatch.setattr(spark_module, "COMPONENTS_IN_ONE_TASK_EDGES", 0)
     expected = _expected_components(pairs)
     path = _edges(tmp_path, pairs)
     duck, spark = engines
@@ -421,7 +430,7 @@ def test_components_of_chain_and_star(
     spark_rounds, spark_labels = _components(spark, path)
     assert duck_labels == expected
     assert spark_labels == expected
-    assert spark_rounds == duck_rounds
+    assert spark_rounds == (1 if in_one_task else duck_rounds)
 
 
 def _expected_components(pairs: list[tuple[int, int]]) -> dict[int, int]:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
@@ -66,6 +67,11 @@ MAP_TASKS_PER_CORE = 4
 #: numbered in one task up to this many rows (bounded by their ``size`` tables),
 #: and by range partitions of about this many rows each above it.
 NUMBER_IN_ONE_TASK_ROWS = 5_000_000
+
+#: Connected components of at most this many edges are labelled in one task, in
+#: memory (:func:`textreuse.core.components.component_labels`), one Spark job in all;
+#: larger graphs by large-star / small-star rounds, one job each.
+COMPONENTS_IN_ONE_TASK_EDGES = 5_000_000
 
 #: Session settings the results depend on: dates in UTC, timestamps as Arrow reads them.
 _RESULT_SETTINGS = {
@@ -470,7 +476,9 @@ class SparkEngine:
         """Connected components of ``edges(a, b)`` into ``out(node, label)``.
 
         ``label`` is the smallest node of each component. Returns the rounds used.
-        Each round (one Spark job) writes its edges to Parquet under ``work_dir``
+        Up to :data:`COMPONENTS_IN_ONE_TASK_EDGES` edges, one task labels the whole
+        graph in memory (one round). Above, each large-star / small-star round
+        (one Spark job) writes its edges to Parquet under ``work_dir``
         and the next reads them back (a checkpoint: a round's plan starts from
         files, never from the rounds before it); the round before is then deleted.
         The number of unsettled nodes is observed while the round is written, so
@@ -479,6 +487,13 @@ class SparkEngine:
         from pyspark.sql import Observation
         from pyspark.sql import functions as F
 
+        if self.count(edges) <= COMPONENTS_IN_ONE_TASK_EDGES:
+            frame = self.spark.sql(f"SELECT a, b FROM {edges}")
+            schema = f"node {frame.schema['a'].dataType.simpleString()}, label " + (
+                frame.schema["a"].dataType.simpleString()
+            )
+            self._write_table(out, frame.repartition(1).mapInArrow(_label_components, schema))
+            return 1
         folder = child(self.table_root, "spark-components", out)
         self.storage.delete(folder)
         star, source = f"{out}_star", f"({COMPONENTS_EDGES.format(edges=edges)})"
@@ -588,6 +603,23 @@ class _PackedBatches:
                     for i, field in enumerate(self.schema)
                 ]
                 yield pa.RecordBatch.from_arrays(columns, schema=self.schema)
+
+
+def _label_components(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """``mapInArrow`` job: all edges ``(a, b)`` of the graph in, ``(node, label)`` out."""
+    from textreuse.core.components import component_labels
+
+    received = list(batches)
+    if not received or sum(batch.num_rows for batch in received) == 0:
+        return
+    edges = pa.Table.from_batches(received)
+    columns = [edges.column(name).to_numpy().astype(np.int64) for name in ("a", "b")]
+    nodes, labels = component_labels(*columns)
+    node_type = edges.schema.field("a").type
+    yield pa.record_batch(
+        [pa.array(nodes).cast(node_type), pa.array(labels).cast(node_type)],
+        names=["node", "label"],
+    )
 
 
 def _only_output(job: BatchJob, batch: pa.RecordBatch) -> pa.RecordBatch:
