@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -97,6 +98,18 @@ def _check_all(passages: list[Passage], a: str, b: str, params: AlignParams | No
     for p in passages:
         _check_passage(p, a, b, params)
     assert passages == sorted(passages, key=lambda p: (p.a_start, p.b_start))
+    for side in ("a", "b"):  # each stretch of text in at most one passage of the pair
+        spans = sorted((getattr(p, f"{side}_start"), getattr(p, f"{side}_end")) for p in passages)
+        assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans)), side
+
+
+def test_passages_of_a_pair_never_share_text() -> None:
+    """Found by Hypothesis: two 3-word passages shared the word "the" in b."""
+    a, b = "the strike the talks the the the", "the the the strike the"
+    params = AlignParams(ngram=2, min_seeds=1, min_words=3)
+    passages = align(a, b, params)
+    assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in passages] == [(0, 14, 8, 22)]
+    _check_all(passages, a, b, params)
 
 
 # --- verbatim copies --------------------------------------------------------------

@@ -359,11 +359,14 @@ def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(min(end, t_end) - max(start, t_start) > half for t_start, t_end in taken)
 
 
-def _one_to_one(regions: list[_Region]) -> list[_Region]:
+def _one_to_one(regions: list[_Region], min_words: int) -> list[_Region]:
     """Keep each stretch of text in at most one passage, longest passages first.
 
     Text repeated inside one document (a boilerplate line, a quoted definition)
-    would otherwise pair every copy with every other copy.
+    would otherwise pair every copy with every other copy. A region overlapping
+    kept ones by more than half of itself is dropped; a smaller overlap at one of
+    its ends is cut off (the same number of words from both texts), and the rest
+    is kept if it still has ``min_words`` words.
     """
     kept: list[_Region] = []
     taken_a: list[tuple[int, int]] = []
@@ -372,10 +375,37 @@ def _one_to_one(regions: list[_Region]) -> list[_Region]:
     for region in ordered:
         if _overlaps(region.a0, region.a1, taken_a) or _overlaps(region.b0, region.b1, taken_b):
             continue
-        kept.append(region)
-        taken_a.append((region.a0, region.a1))
-        taken_b.append((region.b0, region.b1))
+        trimmed = _cut_overlaps(region, taken_a, taken_b)
+        if trimmed is None or min(trimmed.a1 - trimmed.a0, trimmed.b1 - trimmed.b0) < min_words:
+            continue
+        kept.append(trimmed)
+        taken_a.append((trimmed.a0, trimmed.a1))
+        taken_b.append((trimmed.b0, trimmed.b1))
     return kept
+
+
+def _cut_overlaps(
+    region: _Region, taken_a: list[tuple[int, int]], taken_b: list[tuple[int, int]]
+) -> _Region | None:
+    """The region without the ends it shares with taken spans, or None when a taken
+    span lies strictly inside it."""
+    a0, a1, b0, b1 = region.a0, region.a1, region.b0, region.b1
+    for spans, in_a in ((taken_a, True), (taken_b, False)):
+        for start, end in spans:
+            low, high = (a0, a1) if in_a else (b0, b1)
+            if end <= low or start >= high:
+                continue
+            if start <= low:  # a taken span covers the start: cut the start
+                cut = end - low
+                a0, b0 = a0 + cut, b0 + cut
+            elif end >= high:  # it covers the end: cut the end
+                cut = high - start
+                a1, b1 = a1 - cut, b1 - cut
+            else:
+                return None
+            if a0 >= a1 or b0 >= b1:
+                return None
+    return _Region(a0, a1, b0, b1, region.seeds)
 
 
 def _sentence_regions(
@@ -685,7 +715,8 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
     regions = [r for r in regions if min(r.a1 - r.a0, r.b1 - r.b0) >= params.min_words]
     if sentences:  # a passage needs min_seeds seeds, wherever its parts came from
         regions = [r for r in regions if _seeds_within(seeds, r) >= params.min_seeds]
-    passages = [_to_passage(region, a, b) for region in _one_to_one(regions)]
+    kept = _one_to_one(regions, params.min_words)
+    passages = [_to_passage(region, a, b) for region in kept]
     if a.spans or b.spans:  # a last guard: no passage ever overlaps an excluded span
         passages = [
             p
