@@ -489,10 +489,11 @@ class SparkEngine:
 
         if self.count(edges) <= COMPONENTS_IN_ONE_TASK_EDGES:
             frame = self.spark.sql(f"SELECT a, b FROM {edges}")
-            schema = f"node {frame.schema['a'].dataType.simpleString()}, label " + (
-                frame.schema["a"].dataType.simpleString()
+            node_type = frame.schema["a"].dataType.simpleString()
+            labelled = frame.repartition(1).mapInArrow(
+                _label_components, f"node {node_type}, label {node_type}"
             )
-            self._write_table(out, frame.repartition(1).mapInArrow(_label_components, schema))
+            self._write_table(out, labelled)
             return 1
         folder = child(self.table_root, "spark-components", out)
         self.storage.delete(folder)
@@ -609,8 +610,8 @@ def _label_components(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBa
     """``mapInArrow`` job: all edges ``(a, b)`` of the graph in, ``(node, label)`` out."""
     from textreuse.core.components import component_labels
 
-    received = list(batches)
-    if not received or sum(batch.num_rows for batch in received) == 0:
+    received = [batch for batch in batches if batch.num_rows]
+    if not received:  # no edges: no nodes
         return
     edges = pa.Table.from_batches(received)
     columns = [edges.column(name).to_numpy().astype(np.int64) for name in ("a", "b")]
