@@ -14,6 +14,9 @@ Every article text below was written for these tests. The corpus holds:
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,24 @@ import pyarrow.parquet as pq
 import pytest
 
 import textreuse
+
+_CACHE_DIR_ENV = "TEXTREUSE_CACHE_DIR"
+_OWN_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Files textreuse keeps between runs (the Spark JVM's class archive) go to a
+    folder of this test session, not the user's cache."""
+    if not os.environ.get(_CACHE_DIR_ENV):
+        os.environ[_CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="textreuse-test-cache-")
+        config.stash[_OWN_CACHE] = os.environ[_CACHE_DIR_ENV]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_OWN_CACHE, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
 
 FERRY_P1 = (
     "The harbour authority confirmed on Tuesday that the evening ferry between Port Alden "

@@ -31,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
+from textreuse.engine.class_archive import ClassArchive, plan_class_archive
 from textreuse.engine.hadoop_storage import HadoopStorage
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
@@ -125,6 +126,43 @@ def _start_failure(master: str, error: Exception, driver_log: Path) -> str:
     return "\n".join(lines)
 
 
+def _session(
+    master: str, settings: Mapping[str, str], driver_log: Path, verbose: bool
+) -> SparkSession:
+    """A Spark session on ``master`` with ``settings``."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(master).appName("textreuse")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    if verbose:
+        return builder.getOrCreate()
+    # what the JVM prints before its log settings apply (start-up notices) goes
+    # to a file: the JVM keeps the standard error it was started with
+    with _stderr_to(driver_log):
+        return builder.getOrCreate()
+
+
+def _stop_jvm(timeout: float = 600) -> int | None:
+    """Stop this process's Spark driver JVM (its session already stopped) and wait
+    for it to exit; returns its exit code (None if there was none to stop). PySpark
+    starts a new JVM for the next session."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    process = getattr(gateway, "proc", None)
+    if gateway is None or process is None:
+        return None
+    gateway.shutdown()
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    process.stdin.close()  # the JVM exits when its standard input closes
+    try:
+        return int(process.wait(timeout=timeout))
+    except Exception:  # still writing after the timeout: leave it, keep no archive
+        return None
+
+
 def require_spark_extra() -> None:
     """Raise :class:`MissingExtraError` unless PySpark imports."""
     try:
@@ -185,11 +223,14 @@ class SparkEngine:
 
             spark = SparkSession.getActiveSession()
         self._owns_session = spark is None
-        self.spark = (
-            spark
-            if spark is not None
-            else self._start(work_dir, threads, master, memory_limit, conf or {}, verbose)
-        )
+        #: The driver JVM's class archive (:mod:`textreuse.engine.class_archive`),
+        #: when this engine started the JVM with one.
+        self.class_archive: ClassArchive | None = None
+        if spark is None:
+            spark, self.class_archive = self._start(
+                work_dir, threads, master, memory_limit, conf or {}, verbose
+            )
+        self.spark = spark
         for key, value in _RESULT_SETTINGS.items():  # a reused session needs them too
             self.spark.conf.set(key, value)
         if partitions is not None:
@@ -204,17 +245,23 @@ class SparkEngine:
         memory_limit: str | None,
         conf: Mapping[str, str],
         verbose: bool,
-    ) -> SparkSession:
-        from pyspark.sql import SparkSession
+    ) -> tuple[SparkSession, ClassArchive | None]:
+        from pyspark import SparkContext
 
         level = "WARN" if verbose else QUIET_LOG_LEVEL
         work_dir.mkdir(parents=True, exist_ok=True)
         log_config = work_dir / "spark-log4j2.properties"
         log_config.write_text(_LOG4J2.format(level=level), encoding="utf-8")
         master = master or f"local[{int(threads)}]"
+        # read before the JVM starts, so even start-up messages follow the level
+        # (and a JVM crash report goes to the work folder, not the current one)
+        java_options = (
+            f"-Dlog4j2.configurationFile={log_config.as_uri()}"
+            f" -XX:ErrorFile={work_dir.resolve() / 'spark-jvm-crash-%p.log'}"
+            " -XX:+DisplayVMOutputToStderr"
+        )
         settings: dict[str, str] = {
-            # read before the JVM starts, so even start-up messages follow the level
-            "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={log_config.as_uri()}",
+            "spark.driver.extraJavaOptions": java_options,
             "spark.ui.showConsoleProgress": "true" if verbose else "false",
             **_RESULT_SETTINGS,
             "spark.local.dir": str(work_dir / "spark-tmp"),
@@ -229,31 +276,43 @@ class SparkEngine:
         # the tasks run the stages' batch functions in the interpreter PySpark names in
         # each task (from PYSPARK_PYTHON): this one, which has textreuse, unless set
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder = SparkSession.builder.master(master).appName("textreuse")
-        for key, value in settings.items():
-            builder = builder.config(key, value)
+        # a JVM already running in this process keeps the options it started with
+        new_jvm = SparkContext._gateway is None
+        archive = (
+            plan_class_archive()
+            if new_jvm and "spark.driver.extraJavaOptions" not in conf
+            else None
+        )
+        if archive is not None:
+            settings["spark.driver.extraJavaOptions"] = f"{java_options} {archive.java_options()}"
         driver_log = work_dir / "spark-driver.log"
         try:
-            if verbose:
-                spark = builder.getOrCreate()
-            else:
-                # what the JVM prints before its log settings apply (start-up notices)
-                # goes to a file: the JVM keeps the standard error it was started with
-                with _stderr_to(driver_log):
-                    spark = builder.getOrCreate()
+            spark = _session(master, settings, driver_log, verbose)
         except Exception as error:  # PySpark raises plain runtime errors here
-            raise EngineError(_start_failure(master, error, driver_log)) from error
+            if archive is None:
+                raise EngineError(_start_failure(master, error, driver_log)) from error
+            # a damaged archive can stop the JVM: start without it, and drop it
+            archive.discard()
+            archive, settings["spark.driver.extraJavaOptions"] = None, java_options
+            try:
+                spark = _session(master, settings, driver_log, verbose)
+            except Exception as retry_error:
+                message = _start_failure(master, retry_error, driver_log)
+                raise EngineError(message) from retry_error
         spark.sparkContext.setLogLevel(level)
-        return spark
+        return spark, archive
 
     def close(self) -> None:
-        """Drop this engine's views; stop the session if the engine started it (once)."""
+        """Drop this engine's views; stop the session if the engine started it (once).
+        A JVM that is to write its class archive is stopped too, and waited for."""
         for name in self._tables:
             self.spark.catalog.dropTempView(name)
         self._tables.clear()
         if self._owns_session:
             self.spark.stop()
             self._owns_session = False
+            if self.class_archive is not None and self.class_archive.creating:
+                self.class_archive.finish(_stop_jvm())
 
     def describe(self, stage: str) -> None:
         """Spark jobs from here on belong to job group ``textreuse:STAGE`` (in the
