@@ -1,6 +1,6 @@
 """A class data sharing archive for the Spark driver JVM (issue #6).
 
-A fresh JVM loads and verifies the same ten thousand Spark classes on every run.
+A fresh JVM loads and verifies the same thousands of Spark classes on every run.
 Java's class data sharing (CDS, JDK 13 and later) can store them, as the JVM
 holds them once loaded, in an archive file that later JVMs map instead: the
 Spark session starts in about half the time, and each new kind of query loads
@@ -69,8 +69,13 @@ def installation_key() -> str | None:
     if java is None:
         return None
     real = os.path.realpath(java)
-    stat = os.stat(real)
+    try:
+        stat = os.stat(real)
+    except OSError:
+        return None
+    spark_home = os.environ.get("SPARK_HOME", "")
     parts = (real, stat.st_size, int(stat.st_mtime), pyspark.__version__, pyspark.__file__)
+    parts += (spark_home,)
     return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
