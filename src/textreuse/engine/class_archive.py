@@ -74,8 +74,14 @@ def installation_key() -> str | None:
     except OSError:
         return None
     spark_home = os.environ.get("SPARK_HOME", "")
-    parts = (real, stat.st_size, int(stat.st_mtime), pyspark.__version__, pyspark.__file__)
-    parts += (spark_home,)
+    parts = (
+        real,
+        stat.st_size,
+        int(stat.st_mtime),
+        pyspark.__version__,
+        pyspark.__file__,
+        spark_home,
+    )
     return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
