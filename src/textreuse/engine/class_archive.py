@@ -15,7 +15,7 @@ deletes it and starts without one.
 
 The archive lives in ``$TEXTREUSE_CACHE_DIR`` (by default
 ``$XDG_CACHE_HOME/textreuse`` or ``~/.cache/textreuse``) and takes about
-150 MB. ``TEXTREUSE_SPARK_CLASS_ARCHIVE=off`` turns it off, as does a
+170 MB. ``TEXTREUSE_SPARK_CLASS_ARCHIVE=off`` turns it off, as does a
 ``spark.driver.extraJavaOptions`` setting of the user's own.
 """
 
