@@ -25,17 +25,17 @@ import pyarrow.parquet as pq
 import pytest
 
 import textreuse
+from textreuse.engine.class_archive import CACHE_DIR_ENV
 
-_CACHE_DIR_ENV = "TEXTREUSE_CACHE_DIR"
 _OWN_CACHE = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Files textreuse keeps between runs (the Spark JVM's class archive) go to a
     folder of this test session, not the user's cache."""
-    if not os.environ.get(_CACHE_DIR_ENV):
-        os.environ[_CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="textreuse-test-cache-")
-        config.stash[_OWN_CACHE] = os.environ[_CACHE_DIR_ENV]
+    if not os.environ.get(CACHE_DIR_ENV):
+        os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="textreuse-test-cache-")
+        config.stash[_OWN_CACHE] = os.environ[CACHE_DIR_ENV]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
