@@ -118,16 +118,16 @@ class ClassArchive:
         (self.partial if self.creating and self.partial else self.path).unlink(missing_ok=True)
 
 
-def plan_class_archive(folder: Path | None = None) -> ClassArchive | None:
+def plan_class_archive() -> ClassArchive | None:
     """The archive for the next Spark driver JVM started in this process: the one
-    in ``folder`` (by default :func:`cache_dir`) when it exists, else one to
-    write; None when switched off, no Java is found, or the folder is not writable."""
+    in :func:`cache_dir` when it exists, else one to write; None when switched off,
+    no Java is found, or the folder is not writable."""
     if os.environ.get(ARCHIVE_SWITCH_ENV, "").strip().lower() in {"off", "0", "false", "no"}:
         return None
     key = installation_key()
     if key is None:
         return None
-    folder = folder or cache_dir()
+    folder = cache_dir()
     path = folder / f"spark-driver-{key}.jsa"
     try:
         if path.is_file() and path.stat().st_size > 0:

@@ -4,9 +4,11 @@
 each plan :class:`~textreuse.engine.plan.Step` is written to Parquet by the executors
 and read back as a temporary view named after the step, connected components
 iterate the same large-star/small-star rounds (one Spark SQL statement and one job
-per round, each round checkpointed so the lineage never grows), and results reach
-the driver only when asked
-(:meth:`SparkEngine.arrow_reader`) or as a count.
+per round, each round checkpointed so the lineage never grows; a graph small enough
+for one task is labelled there in memory instead), and results reach the driver
+only when asked (:meth:`SparkEngine.arrow_reader`) or as a count. A driver JVM the
+engine starts maps a class data sharing archive of Spark's classes
+(:mod:`textreuse.engine.class_archive`), written by the first run.
 
 The plan's SQL runs unchanged: it is written in the SQL both engines accept (no
 DISTINCT window aggregates, explicit ``CAST``). Needs ``pip install
@@ -22,6 +24,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -159,7 +162,7 @@ def _stop_jvm(timeout: float = 600) -> int | None:
     process.stdin.close()  # the JVM exits when its standard input closes
     try:
         return int(process.wait(timeout=timeout))
-    except Exception:  # still writing after the timeout: leave it, keep no archive
+    except subprocess.TimeoutExpired:  # still writing: leave it, keep no archive
         return None
 
 
