@@ -294,7 +294,8 @@ class SparkEngine:
         except Exception as error:  # PySpark raises plain runtime errors here
             if archive is None:
                 raise EngineError(_start_failure(master, error, driver_log)) from error
-            # a damaged archive can stop the JVM: start without it, and drop it
+            # the archive option can stop the JVM (a damaged archive to map, say):
+            # start without it, and drop the file it named
             archive.discard()
             archive, settings["spark.driver.extraJavaOptions"] = None, java_options
             try:
