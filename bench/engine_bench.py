@@ -10,7 +10,12 @@ multiple of the local engine's on the same corpus::
 
     python bench/engine_bench.py --scale-dir DIR [--sizes 20k,100k,400k]
         [--engines local,spark] [--threads 2] [--driver-memory 4g] [--shuffle] [--uri]
-        [--uri-out] [--jvm-threads]
+        [--uri-out] [--jvm-threads] [--repeats N]
+
+``--repeats N`` runs the engines in turn N times per corpus (local, Spark, local,
+Spark, ...), so each Spark run is compared with the local run just before it while
+this machine's speed drifts, and ends each corpus with a ``summary`` line: every
+pair's ratio, their median, and whether the output counts agreed in every run.
 
 ``--shuffle`` turns on Spark's event log and adds the shuffle MB written and read
 in each textreuse stage. ``--jvm-threads`` adds the CPU seconds of the Spark
@@ -33,6 +38,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -251,31 +257,54 @@ def main() -> int:
         action="store_true",
         help="CPU seconds of the Spark JVM's threads by kind (Linux).",
     )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="Run the engines in turn this many times per corpus, with a summary.",
+    )
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     with tempfile.TemporaryDirectory(prefix="textreuse-engine-bench-") as tmp:
         for size in args.sizes.split(","):
             corpus = args.scale_dir / f"scale-{size}.jsonl"
             if not corpus.exists():
                 print(f"{corpus} not found", file=sys.stderr)
                 continue
-            local_wall = None
-            for engine in args.engines.split(","):
-                row = run_once(
-                    corpus,
-                    Path(tmp) / f"{size}-{engine}",
-                    engine,
-                    args.threads,
-                    args.driver_memory,
-                    Path(tmp) / f"{size}-events" if args.shuffle else None,
-                    uri=args.uri,
-                    uri_out=args.uri_out,
-                    jvm_threads=args.jvm_threads,
-                )
-                if engine == "local":
-                    local_wall = row["wall_s"]
-                elif local_wall:
-                    row["times_local"] = round(row["wall_s"] / local_wall, 2)
-                print(json.dumps(row), flush=True)
+            ratios: list[float] = []
+            counts: set[str] = set()
+            for repeat in range(args.repeats):
+                local_wall = None
+                for engine in args.engines.split(","):
+                    run = f"{size}-{engine}-{repeat}"
+                    row = run_once(
+                        corpus,
+                        Path(tmp) / run,
+                        engine,
+                        args.threads,
+                        args.driver_memory,
+                        Path(tmp) / f"{run}-events" if args.shuffle else None,
+                        uri=args.uri,
+                        uri_out=args.uri_out,
+                        jvm_threads=args.jvm_threads,
+                    )
+                    row["repeat"] = repeat + 1
+                    counts.add(json.dumps(row["output_counts"], sort_keys=True))
+                    if engine == "local":
+                        local_wall = row["wall_s"]
+                    elif local_wall:
+                        row["times_local"] = round(row["wall_s"] / local_wall, 2)
+                        ratios.append(row["times_local"])
+                    print(json.dumps(row), flush=True)
+            if args.repeats > 1:
+                summary = {
+                    "summary": f"scale-{size}",
+                    "times_local": ratios,
+                    "median_times_local": statistics.median(ratios) if ratios else None,
+                    "same_output_counts": len(counts) == 1,
+                }
+                print(json.dumps(summary), flush=True)
     return 0
 
 
