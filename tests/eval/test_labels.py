@@ -221,6 +221,9 @@ def test_bad_sheets(tmp_path: Path) -> None:
     sheet.write_text("file,category\na.txt,cut\n")
     with pytest.raises(InputError, match="line 2"):
         read_labels(sheet)  # pattern needs {task}
+    sheet.write_text('file,task,category\n"a.txt"x,a,cut\n')
+    with pytest.raises(InputError, match="expected after"):
+        read_labels(sheet)  # text after a closing quote is not silently joined
     sheet.write_text("file,task,category\na.txt,a,cut\na.txt,a,cut\n")
     with pytest.raises(DuplicateIdError, match="line 3"):
         read_labels(sheet)

@@ -210,6 +210,7 @@ def test_mixed_inputs_and_stats_dict(tmp_path: Path) -> None:
     ("line", "reason"),
     [
         (b'{"id": "a", "text": ', "malformed JSON: Expecting value at column 21"),
+        (b'{"id": "a", "text": "open', "malformed JSON: Unterminated string starting at column 21"),
         (b'["a", "b"]', "expected a JSON object, got list"),
         (b'{"text": "t"}', "missing required field 'id'"),
         (b'{"id": "a"}', "missing required field 'text'"),
@@ -494,6 +495,46 @@ def test_csv_invalid_utf8_stops_file(tmp_path: Path) -> None:
     assert reject.location == "row 2 onwards"
     assert reject.reason == ("invalid UTF-8 at byte offset 3 of line 4; rest of the file skipped")
     assert [r["status"] for r in rows] == ["ok", "rejected"]
+
+
+def test_csv_bad_quoting_rejects_the_row_and_reads_on(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(
+        'id,text\n1,"said ""hi""\nthen"\n2,"quoted" and more\n3,fine\n4,"opened\n5,never closed\n',
+        newline="",
+    )
+    rows, reader = read_paths(path)
+    assert [(r.location, r.reason) for r in reader.rejects] == [
+        (
+            "row 2 (line 4)",
+            "malformed CSV: text after the closing quote of a quoted field "
+            "(',' expected after '\"'); row rejected, reading goes on at the next line",
+        ),
+        ("row 4 (line 6)", "malformed CSV: a quoted field is still open at the end of the file"),
+    ]
+    assert [(r["doc_id"], r["text"]) for r in rows if r["status"] == "ok"] == [
+        ("1", 'said "hi"\nthen'),
+        ("3", "fine"),
+    ]
+
+
+def test_csv_quote_left_open_names_the_line_where_it_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\n1,"no end\n2,b\n3,"c" d\n4,e\n', newline="")
+    rows, reader = read_paths(path)
+    reject = only_reject(reader)
+    assert reject.location == "row 1 (line 2)"
+    assert reject.reason.startswith("malformed CSV on line 4: text after the closing quote")
+    assert [r["doc_id"] for r in rows if r["status"] == "ok"] == ["4"]
+
+
+def test_csv_bad_header_quoting_rejects_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text('"id"x,text\n1,a\n', newline="")
+    _, reader = read_paths(path)
+    reject = only_reject(reader)
+    assert reject.location == "file"
+    assert reject.reason == "malformed CSV header row: ',' expected after '\"'"
 
 
 def test_csv_empty_file(tmp_path: Path) -> None:

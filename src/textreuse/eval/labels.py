@@ -109,7 +109,7 @@ def read_labels(labels_csv: Path, source_pattern: str = "orig_task{task}.txt") -
     where = str(labels_csv)
     try:
         with labels_csv.open(newline="", encoding="utf-8-sig") as handle:
-            records = list(csv.DictReader(handle))
+            records = list(csv.DictReader(handle, strict=True))
             header = [h.strip() for h in (records[0].keys() if records else [])]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(where, "", f"cannot read label sheet: {exc}") from exc

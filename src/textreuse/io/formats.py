@@ -150,7 +150,9 @@ def _parse_json_line(raw: bytes, location: str, skipped: int) -> RawRecord:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
-        return RawRecord(location, error=f"malformed JSON: {exc.msg} at column {exc.pos + 1}")
+        # ``msg`` can end in "at" ("Unterminated string starting at"); ``pos`` completes it.
+        reason = exc.msg.removesuffix(" at")
+        return RawRecord(location, error=f"malformed JSON: {reason} at column {exc.pos + 1}")
     except RecursionError:
         return RawRecord(location, error="malformed JSON: nested too deeply")
     if not isinstance(value, dict):
@@ -212,8 +214,11 @@ def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
 
     Quoted fields may span lines; their line ends are kept exactly. Empty cells in
     optional metadata columns read as null. Locations are ``row N (line L)``: the N-th
-    data row, starting on physical line L. Undecodable bytes or a CSV syntax error stop
-    the file with one record at ``row N onwards``.
+    data row, starting on physical line L. Quoting is strict, so that no text is altered
+    silently: a row whose closing quote is followed by other text (``"a"b``) is
+    rejected and reading goes on at the next line, and a quoted field still open at the
+    end of the file is rejected. Undecodable bytes stop the file with one record at
+    ``row N onwards``.
     """
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
@@ -221,13 +226,15 @@ def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
     except OSError as exc:
         raise _cannot_open(exc) from exc
     with handle:
-        reader = csv.reader(_decoded_lines(handle))
+        reader = csv.reader(_decoded_lines(handle), strict=True)
         try:
             header = next(reader, None)
         except _DecodeFailure as exc:
             raise FileProblem(
                 f"invalid UTF-8 in the header row at byte offset {exc.offset} of line {exc.line_no}"
             ) from exc
+        except csv.Error as exc:
+            raise FileProblem(f"malformed CSV header row: {exc}") from exc
         if header is None:
             raise FileProblem("empty CSV file: no header row")
         columns = _csv_columns(header)
@@ -244,17 +251,28 @@ def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
                 )
                 return
             except csv.Error as exc:
+                row_no += 1
                 yield RawRecord(
-                    f"row {row_no + 1} onwards",
-                    error=f"malformed CSV: {exc}; rest of the file skipped",
+                    f"row {row_no} (line {start_line})",
+                    error=_csv_syntax_reason(exc, start_line, reader.line_num),
                 )
-                return
+                continue
             if row is None:
                 return
             if not row:
                 continue
             row_no += 1
             yield _csv_record(row, columns, len(header), f"row {row_no} (line {start_line})")
+
+
+def _csv_syntax_reason(exc: csv.Error, start_line: int, error_line: int) -> str:
+    message = str(exc)
+    if message == "unexpected end of data":
+        return "malformed CSV: a quoted field is still open at the end of the file"
+    if "expected after" in message:
+        message = f"text after the closing quote of a quoted field ({message})"
+    where = f" on line {error_line}" if error_line != start_line else ""
+    return f"malformed CSV{where}: {message}; row rejected, reading goes on at the next line"
 
 
 def _csv_columns(header: list[str]) -> dict[str, int]:
