@@ -600,6 +600,31 @@ def test_failed_overwrite_keeps_old_folder(tmp_path: Path) -> None:
     assert siblings(out) == before
 
 
+def test_output_never_replaces_an_input(tmp_path: Path, corpus_jsonl: Path) -> None:
+    original = corpus_jsonl.read_bytes()
+    with pytest.raises(OutputError, match="is the input"):
+        run_quick([corpus_jsonl], corpus_jsonl, overwrite=True)
+    folder = tmp_path / "inputs"
+    (folder / "part").mkdir(parents=True)
+    inner = folder / "part" / "corpus.jsonl"
+    inner.write_bytes(original)
+    with pytest.raises(OutputError, match="is the input"):
+        run_quick([folder], folder, overwrite=True)
+    with pytest.raises(OutputError, match="holds the input"):
+        run_quick([inner], folder, overwrite=True)
+    assert corpus_jsonl.read_bytes() == original
+    assert inner.read_bytes() == original
+    assert sorted(p.name for p in folder.rglob("*")) == ["corpus.jsonl", "part"]
+
+
+def test_output_that_is_a_file_is_refused(tmp_path: Path, corpus_jsonl: Path) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text("keep me")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        run_quick([corpus_jsonl], out, overwrite=True)
+    assert out.read_text() == "keep me"
+
+
 def test_keep_work_keeps_intermediate_tables(tmp_path: Path, corpus_jsonl: Path) -> None:
     out = tmp_path / "out"
     run_quick([corpus_jsonl], out, keep_work=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from textreuse.errors import OutputError
+from textreuse.io.readers import is_uri
 from textreuse.io.storage import LocalStorage, Storage, child, parent_and_name
 from textreuse.schema import (
     CLUSTERS_SCHEMA,
@@ -38,6 +39,26 @@ OUTPUT_FILES = (
     "manifest.json",
     "textreuse.duckdb",
 )
+
+
+def check_output_spares_inputs(
+    out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]]
+) -> None:
+    """Refuse an output location that would replace or delete a local input: ``out``
+    naming an input itself, or a folder that holds one (``--overwrite`` would remove
+    it when the run ends). URIs are not checked. Raises :class:`OutputError`.
+    """
+    if is_uri(out):
+        return
+    target = Path(out).resolve()
+    for name in inputs:
+        if is_uri(name):
+            continue
+        source = Path(name).resolve()
+        if source == target:
+            raise OutputError(f"--out {out} is the input {name}; choose another --out")
+        if target in source.parents:
+            raise OutputError(f"--out {out} holds the input {name}; choose another --out")
 
 
 class OutputFolder:
@@ -74,10 +95,9 @@ class OutputFolder:
         except ValueError as error:
             raise OutputError(f"cannot write the output there: {error}") from error
         self.path = child(parent, name)
-        occupied = fs.exists(self.path) and (
-            not fs.is_dir(self.path) or bool(fs.list_names(self.path))
-        )
-        if occupied and not overwrite:
+        if fs.exists(self.path) and not fs.is_dir(self.path):
+            raise OutputError(f"--out {location} is a file, not a folder; choose another --out")
+        if fs.exists(self.path) and fs.list_names(self.path) and not overwrite:
             raise OutputError(
                 f"output folder {location} already exists and is not empty; "
                 "choose another --out or pass --overwrite"

@@ -55,7 +55,12 @@ from textreuse.errors import ConfigError
 from textreuse.io.html import require_html_extra
 from textreuse.io.readers import RecordReader, is_page_file, is_uri
 from textreuse.manifest import Manifest
-from textreuse.output import OutputFolder, output_counts, write_outputs
+from textreuse.output import (
+    OutputFolder,
+    check_output_spares_inputs,
+    output_counts,
+    write_outputs,
+)
 from textreuse.parallel import WorkerPool
 from textreuse.progress import Reporter
 from textreuse.resume import StageMarkers
@@ -118,6 +123,7 @@ def run(
         raise ConfigError("--spark-master, --partitions and Spark settings need --engine spark")
     config = RunConfig.from_options(**options)
     _check_inputs(inputs, engine)
+    check_output_spares_inputs(out, inputs)
     remote = is_uri(out)
     if remote and engine != "spark":
         raise ConfigError(f"{out} is a URI: output to a URI is written with --engine spark")

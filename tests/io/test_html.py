@@ -332,6 +332,9 @@ def test_ingest_corpus_writes_records_and_rejects(tmp_path: Path) -> None:
     ]
     with pytest.raises(OutputError, match="already exists"):
         ingest_corpus([folder], out)
+    with pytest.raises(OutputError, match="is the input"):
+        ingest_corpus([out], out, overwrite=True)
+    assert pq.read_table(out).num_rows == len(rows)
 
 
 def test_ingest_command(tmp_path: Path) -> None:

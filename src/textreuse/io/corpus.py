@@ -25,6 +25,7 @@ from textreuse.errors import OutputError
 from textreuse.io.html import Extractor
 from textreuse.io.readers import RecordReader
 from textreuse.manifest import reason_kind
+from textreuse.output import check_output_spares_inputs
 from textreuse.schema import RECORD_SCHEMA
 
 __all__ = ["ingest_corpus", "rejects_path"]
@@ -54,6 +55,8 @@ def ingest_corpus(
     config = RunConfig.from_options(**options)
     target = Path(out)
     rejects_target = rejects_path(target)
+    for written in (target, rejects_target):
+        check_output_spares_inputs(written, list(inputs))
     if not overwrite:
         for path in (target, rejects_target):
             if path.exists():
