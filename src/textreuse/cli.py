@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Callable
@@ -11,8 +12,9 @@ from typing import Any, TypeVar
 import click
 
 from textreuse.compare import compare as compare_texts
-from textreuse.config import default_threads
+from textreuse.config import RunConfig, default_threads
 from textreuse.errors import TextReuseError
+from textreuse.io.formats import read_text_file
 from textreuse.render import print_comparison, print_run_summary
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,15 +91,30 @@ def _align_options(fn: F) -> F:
     return fn
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise click.ClickException(f"{path}: cannot read file: {error.strerror}") from error
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise click.ClickException(f"{path}: invalid UTF-8 at byte {error.start}") from error
+def _read_text(path: Path, fallback_encoding: str | None = None) -> str:
+    """Read a text file as `textreuse run` reads a ``.txt`` input, so offsets agree."""
+    if fallback_encoding is not None:
+        try:
+            codecs.lookup(fallback_encoding)
+        except LookupError as error:
+            raise click.BadParameter(
+                f"unknown text encoding {fallback_encoding!r}",
+                param_hint="'--txt-fallback-encoding'",
+            ) from error
+    record = next(
+        read_text_file(str(path), path.name, RunConfig().max_doc_chars, fallback_encoding)
+    )
+    text = (record.fields or {}).get("text")
+    if record.error is not None or not isinstance(text, str):
+        raise click.ClickException(f"{path}: {record.error}")
+    return text
+
+
+def _text_encoding_option(fn: F) -> F:
+    return click.option(
+        "--txt-fallback-encoding",
+        help="Encoding for files that are not valid UTF-8, e.g. cp1252 [none: refuse].",
+    )(fn)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -264,6 +281,7 @@ def ingest(
 @click.argument("file_a", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("file_b", type=click.Path(path_type=Path, dir_okay=False))
 @_align_options
+@_text_encoding_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
     "--semantic",
@@ -271,13 +289,21 @@ def ingest(
     help="Add a sentence-embedding model to the score of short texts "
     "(needs pip install 'textreuse[semantic]').",
 )
-def compare(file_a: Path, file_b: Path, as_json: bool, semantic: bool, **options: Any) -> None:
+def compare(
+    file_a: Path,
+    file_b: Path,
+    txt_fallback_encoding: str | None,
+    as_json: bool,
+    semantic: bool,
+    **options: Any,
+) -> None:
     """Align two text files and show their shared passages side by side.
 
     The score blends passage coverage (documents) with a sentence-level similarity
     (short texts); see the README.
     """
-    text_a, text_b = _read_text(file_a), _read_text(file_b)
+    text_a = _read_text(file_a, txt_fallback_encoding)
+    text_b = _read_text(file_b, txt_fallback_encoding)
     try:
         result = compare_texts(
             text_a,
@@ -303,7 +329,8 @@ def compare(file_a: Path, file_b: Path, as_json: bool, semantic: bool, **options
 @click.option(
     "--show", is_flag=True, help="Print the whole text, boilerplate struck through with why."
 )
-def clean(file: Path, show: bool) -> None:
+@_text_encoding_option
+def clean(file: Path, show: bool, txt_fallback_encoding: str | None) -> None:
     """Print FILE without its boilerplate (comment forms, teasers, author boxes, ...).
 
     Uses the known furniture patterns only: lines repeated across a site need a
@@ -312,7 +339,7 @@ def clean(file: Path, show: bool) -> None:
     from textreuse.boilerplate import find_boilerplate, remove_spans
     from textreuse.render import print_boilerplate
 
-    text = _read_text(file)
+    text = _read_text(file, txt_fallback_encoding)
     spans = find_boilerplate(text)
     if show:
         print_boilerplate(text, spans)

@@ -248,8 +248,26 @@ def test_compare_non_utf8_file_is_a_clean_error(tmp_path: Path) -> None:
     assert result.exit_code not in (0, None)
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert str(bad) in result.output
-    assert "UTF-8" in result.output and "byte 3" in result.output
+    assert "UTF-8" in result.output and "byte offset 3" in result.output
     assert "Traceback" not in result.output
+    result = invoke("compare", str(a), str(bad), "--txt-fallback-encoding", "cp1252", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["words_b"] == 2
+
+
+def test_compare_reads_files_as_run_does(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.txt", FERRY)
+    marked = tmp_path / "marked.txt"
+    marked.write_bytes(b"\xef\xbb\xbf" + FERRY.encode("utf-8"))  # byte-order mark dropped
+    payload = json.loads(invoke("compare", str(a), str(marked), "--json").output)
+    (p,) = payload["passages"]
+    assert (p["b_start"], p["b_end"]) == (p["a_start"], p["a_end"])
+    assert p["b_text"] == FERRY
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"GIF89a\x00\x01")
+    result = CliRunner().invoke(main, ["compare", str(a), str(binary)])
+    assert result.exit_code == 1
+    assert f"{binary}: binary file (NUL byte at offset 6)" in result.output
 
 
 def test_compare_missing_file(tmp_path: Path) -> None:
