@@ -32,8 +32,13 @@ UNRELATED = (
         ("March 3, 2025", "2025-03-03T00:00:00"),
         ("2025-03-03 14:00 +0200", "2025-03-03T12:00:00"),
         ("03/04/2025", "2025-03-04T00:00:00"),
+        ("03.04.2025", "2025-04-03T00:00:00"),
+        ("3.4.2025 14:30", "2025-04-03T14:30:00"),
+        ("2025.03.04", "2025-03-04T00:00:00"),
         ("2025-03-03T12:00:00Z", "2025-03-03T12:00:00"),
         ("3 March 2025 2pm EST", "2025-03-03T19:00:00"),
+        ("3 March 2025 14:00 JST", "2025-03-03T05:00:00"),
+        ("3 March 2025 14:00 ACST", "2025-03-03T04:30:00"),
     ],
 )
 def test_dates_parse_to_utc(value: str, iso: str) -> None:
@@ -46,10 +51,18 @@ def test_dates_parse_to_utc(value: str, iso: str) -> None:
     assert got.isoformat() == iso
 
 
-@pytest.mark.parametrize("value", ["yesterday", "March 3", "14:00", "not a date"])
+@pytest.mark.parametrize(
+    "value",
+    ["yesterday", "March 3", "14:00", "not a date", "3 March 2025 14:00 IST", "2025-03-03 9am QQT"],
+)
 def test_unparseable_dates_are_reported_not_guessed(value: str) -> None:
-    assert parse_date(value).status == "unparseable"
-    assert parse_date(value).epoch_us is None
+    # an unknown or ambiguous zone name (IST) is not taken as UTC
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no library warning reaches the user
+        assert parse_date(value).status == "unparseable"
+        assert parse_date(value).epoch_us is None
 
 
 @pytest.mark.parametrize("value", [None, "", "   "])
