@@ -184,7 +184,7 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> Path:
     return path
 
 
-def run_quick(inputs: list[Path | str], out: Path, **options: Any) -> dict[str, Any]:
+def run_quick(inputs: list[Path | str] | Path | str, out: Path, **options: Any) -> dict[str, Any]:
     """``textreuse.run`` with one thread and no progress output unless told otherwise."""
     options.setdefault("threads", 1)
     options.setdefault("progress", "none")

@@ -643,6 +643,15 @@ def test_output_folder_permissions_follow_umask(tmp_path: Path, corpus_jsonl: Pa
     assert stat.S_IMODE(out.stat().st_mode) == stat.S_IMODE(reference.stat().st_mode)
 
 
+def test_one_path_is_one_input_and_none_is_refused(tmp_path: Path, corpus_jsonl: Path) -> None:
+    manifest = run_quick(corpus_jsonl, tmp_path / "one")
+    assert manifest["inputs"] == [str(corpus_jsonl)]
+    assert manifest["input_counts"]["rejected"] == 0
+    with pytest.raises(ConfigError, match="no inputs given"):
+        run_quick([], tmp_path / "none")
+    assert not (tmp_path / "none").exists()
+
+
 def test_unknown_option_is_refused_before_any_output(tmp_path: Path, corpus_jsonl: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(ConfigError, match="no_such_option"):

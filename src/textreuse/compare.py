@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from textreuse.core.align import AlignParams, Passage, PreparedText, align_prepared
 from textreuse.core.rewrite import RewriteProfile, rewrite_profile
 from textreuse.core.similarity import lexical_similarity, similarity
+from textreuse.errors import ConfigError
 
 SENTENCE_WORDS = 50
 """Up to this many words (the longer text), ``score`` is the sentence-level similarity."""
@@ -105,6 +106,12 @@ def compare(
     (:class:`textreuse.errors.MissingExtraError` without it). See
     :class:`Comparison` for how ``score`` is defined.
     """
+    for name, text in (("a", a), ("b", b)):
+        if not isinstance(text, str):
+            raise TypeError(f"compare() takes two str texts; {name} is {type(text).__name__}")
+    unknown = sorted(set(options) - {field.name for field in fields(AlignParams)})
+    if unknown:
+        raise ConfigError(f"unknown option(s): {', '.join(unknown)}")
     params = replace(params, **options) if params is not None else AlignParams(**options)
     if semantic:
         from textreuse.semantic import require_semantic

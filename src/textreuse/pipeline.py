@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -89,7 +90,7 @@ ENGINES = ("local", "spark")
 
 
 def run(
-    inputs: Sequence[str | Path],
+    inputs: Sequence[str | Path] | str | Path,
     out: str | Path,
     *,
     overwrite: bool = False,
@@ -121,6 +122,10 @@ def run(
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     if engine == "local" and (spark_master or partitions or spark_conf):
         raise ConfigError("--spark-master, --partitions and Spark settings need --engine spark")
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]  # one path, not a sequence of characters
+    if not inputs:
+        raise ConfigError("no inputs given")
     config = RunConfig.from_options(**options)
     _check_inputs(inputs, engine)
     check_output_spares_inputs(out, inputs)

@@ -189,8 +189,14 @@ def test_bad_option_value_raises_config_error() -> None:
 
 
 def test_unknown_option_raises() -> None:
-    with pytest.raises((TypeError, ConfigError), match="min_word"):
+    with pytest.raises(ConfigError, match=r"unknown option\(s\): min_word"):
         textreuse.compare(STORY, STORY, min_word=5)
+
+
+@pytest.mark.parametrize("value", [None, b"bytes", 3])
+def test_texts_that_are_not_strings_are_refused(value: object) -> None:
+    with pytest.raises(TypeError, match=f"b is {type(value).__name__}"):
+        textreuse.compare(STORY, value)  # type: ignore[arg-type]
 
 
 def test_options_override_params_object() -> None:
