@@ -8,6 +8,8 @@ import os
 import random
 import re
 import stat
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -623,6 +625,38 @@ def test_output_that_is_a_file_is_refused(tmp_path: Path, corpus_jsonl: Path) ->
     with pytest.raises(OutputError, match="is a file, not a folder"):
         run_quick([corpus_jsonl], out, overwrite=True)
     assert out.read_text() == "keep me"
+
+
+def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(
+    tmp_path: Path, corpus_jsonl: Path
+) -> None:
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from textreuse.output import OutputFolder\n"
+            "with OutputFolder(sys.argv[1]):\n"
+            "    print('holding', flush=True)\n"
+            "    time.sleep(120)\n",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        with pytest.raises(OutputError, match="another textreuse run is writing to"):
+            run_quick([corpus_jsonl], out)
+        assert (tmp_path / ".out.partial").is_dir(), "the first run's staging folder was touched"
+    finally:
+        holder.kill()  # a killed run leaves its lock file, but the lock dies with it
+        holder.wait()
+    assert (tmp_path / ".out.lock").exists()
+    manifest = run_quick([corpus_jsonl], out)
+    assert manifest["output_counts"]["passages"] > 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_keep_work_keeps_intermediate_tables(tmp_path: Path, corpus_jsonl: Path) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
+
+if sys.platform != "win32":
+    import fcntl
 
 import duckdb
 import pyarrow as pa
@@ -61,6 +66,57 @@ def check_output_spares_inputs(
             raise OutputError(f"--out {out} holds the input {name}; choose another --out")
 
 
+class _OutputLock:
+    """An exclusive ``flock`` on ``.NAME.lock`` beside a local output folder, so that
+    two runs never share its staging folder. The kernel drops it when the process
+    dies, so a crash leaves no stale lock (only the empty file, reused next time).
+    """
+
+    def __init__(self, path: str, fd: int) -> None:
+        self.path = path
+        self.fd = fd
+
+    @classmethod
+    def take(cls, parent: str, name: str, location: str) -> _OutputLock | None:
+        """The lock, or ``None`` where the platform or file system has no ``flock``."""
+        if sys.platform == "win32":
+            return None
+        path = os.path.join(parent, f".{name}.lock")
+        while True:
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as error:
+                raise OutputError(f"cannot create {path}: {error.strerror or error}") from error
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                os.close(fd)
+                raise OutputError(
+                    f"another textreuse run is writing to {location}; wait for it to end "
+                    "or choose another --out"
+                ) from error
+            except OSError:  # a file system without locks (some network mounts)
+                os.close(fd)
+                return None
+            if _same_file(fd, path):
+                return cls(path, fd)
+            os.close(fd)  # the run that held it removed it meanwhile: lock the new file
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        os.close(self.fd)
+
+
+def _same_file(fd: int, path: str) -> bool:
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
 class OutputFolder:
     """A run's output, written into a hidden staging folder next to ``location``
     (``.NAME.partial``).
@@ -95,6 +151,26 @@ class OutputFolder:
         except ValueError as error:
             raise OutputError(f"cannot write the output there: {error}") from error
         self.path = child(parent, name)
+        fs.make_dirs(parent)
+        # taken before anything is checked or cleared, and held until __exit__
+        self._lock = None if fs.remote else _OutputLock.take(parent, name, str(location))
+        try:
+            self._prepare(location, parent, name, scratch, overwrite, keep_work, resume)
+        except BaseException:
+            self._release_lock()
+            raise
+
+    def _prepare(
+        self,
+        location: str | Path,
+        parent: str,
+        name: str,
+        scratch: Path | None,
+        overwrite: bool,
+        keep_work: bool,
+        resume: bool,
+    ) -> None:
+        fs = self.storage
         if fs.exists(self.path) and not fs.is_dir(self.path):
             raise OutputError(f"--out {location} is a file, not a folder; choose another --out")
         if fs.exists(self.path) and fs.list_names(self.path) and not overwrite:
@@ -104,7 +180,6 @@ class OutputFolder:
             )
         self.overwrite = overwrite
         self.keep_work = keep_work
-        fs.make_dirs(parent)
         self.tmp = child(parent, f".{name}.partial")
         self.work_dir = child(self.tmp, "_work")
         self.resumed = resume and fs.is_dir(self.work_dir)
@@ -134,12 +209,20 @@ class OutputFolder:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._committed and not self.keep_on_failure:
-            try:
-                self.storage.delete(self.tmp)
-            except Exception:  # a cleanup failure must not hide the run's own error
-                if exc is None:
-                    raise
+        try:
+            if not self._committed and not self.keep_on_failure:
+                try:
+                    self.storage.delete(self.tmp)
+                except Exception:  # a cleanup failure must not hide the run's own error
+                    if exc is None:
+                        raise
+        finally:
+            self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def file(self, name: str) -> str:
         return child(self.tmp, name)
