@@ -253,3 +253,12 @@ def test_report_cli_plain_and_json(tmp_path: Path) -> None:
     assert data == json.loads(json.dumps(build_report(out), default=str))
     missing = runner.invoke(main, ["report", str(tmp_path / "nothing")])
     assert missing.exit_code != 0 and "not a textreuse output folder" in missing.output
+
+
+def test_report_of_a_run_without_passages_says_none(tmp_path: Path) -> None:
+    out, _ = _run(tmp_path, [{"id": "a", "text": FERRY}, {"id": "b", "text": UNRELATED}])
+    plain = CliRunner().invoke(main, ["report", str(out)])
+    assert plain.exit_code == 0, plain.output
+    lines = plain.output.splitlines()
+    assert "directions: none" in lines
+    assert "largest clusters: none" in lines

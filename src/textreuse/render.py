@@ -148,7 +148,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"{counts.get('clusters', 0)} clusters"
     )
     by_direction = counts.get("passages_by_direction", {})
-    console.print("directions: " + ", ".join(f"{k} {v}" for k, v in sorted(by_direction.items())))
+    directions = ", ".join(f"{k} {v}" for k, v in sorted(by_direction.items()))
+    console.print("directions: " + (directions or "none"))
     if dates.get("note"):
         console.print(f"[yellow]{dates['note']}[/yellow]")
     sections = (
