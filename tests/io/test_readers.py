@@ -440,7 +440,9 @@ def test_parquet_missing_column_skip_and_fail(tmp_path: Path) -> None:
     rows, reader = read_paths(path)
     reject = only_reject(reader)
     assert reject.location == "file"
-    assert reject.reason == "missing required column 'text'; the file has 'id', 'body'"
+    assert reject.reason == (
+        "missing required column 'text'; the file has 'id', 'body'; its 1 row not read"
+    )
     assert reader.stats.read == reader.stats.rejected == 1
     assert rows[0]["status"] == "rejected"
     with pytest.raises(InputError, match="missing required column 'text'"):
@@ -449,9 +451,11 @@ def test_parquet_missing_column_skip_and_fail(tmp_path: Path) -> None:
 
 def test_parquet_wrong_column_type(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
-    pq.write_table(pa.table({"id": ["a"], "text": pa.array([5], pa.int64())}), path)
+    pq.write_table(pa.table({"id": ["a", "b"], "text": pa.array([5, 6], pa.int64())}), path)
     _, reader = read_paths(path)
-    assert only_reject(reader).reason == "column 'text' has type int64, expected string"
+    assert only_reject(reader).reason == (
+        "column 'text' has type int64, expected string; its 2 rows not read"
+    )
 
 
 def test_parquet_null_values_rejected_per_row(tmp_path: Path) -> None:

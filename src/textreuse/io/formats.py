@@ -312,8 +312,9 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
 
     ``id`` may be a string or integer column, ``text`` must be a string column, metadata
     columns may be strings, numbers, dates or timestamps (converted to strings). Any other
-    type, or a missing ``id``/``text`` column, makes the file unusable. Locations are
-    ``row N`` (1-based); a failure part-way yields one record at ``row N onwards``.
+    type, or a missing ``id``/``text`` column, makes the file unusable (the reason says
+    how many rows were not read). Locations are ``row N`` (1-based); a failure part-way
+    yields one record at ``row N onwards``.
     """
     try:
         parquet = pq.ParquetFile(path if data is None else pa.BufferReader(data))
@@ -325,14 +326,19 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
     except pa.ArrowException as exc:
         raise FileProblem(f"not a readable Parquet file: {exc}") from exc
     with parquet:
+        total = parquet.metadata.num_rows
+        unread = f"its {total} row{'' if total == 1 else 's'} not read"
         missing = [name for name in ("id", "text") if name not in schema.names]
         if missing:
             raise FileProblem(
-                f"missing required column {_quoted(missing)}; the file has {_quoted(schema.names)}"
+                f"missing required column {_quoted(missing)}; the file has "
+                f"{_quoted(schema.names)}; {unread}"
             )
         columns = [name for name in KNOWN_FIELDS if name in schema.names]
         for name in columns:
-            _check_parquet_type(name, schema.field(name).type)
+            problem = _parquet_type_problem(name, schema.field(name).type)
+            if problem:
+                raise FileProblem(f"{problem}; {unread}")
         row_no = 0
         try:
             for batch in parquet.iter_batches(batch_size=batch_rows, columns=columns):
@@ -347,20 +353,20 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
         except (OSError, pa.ArrowException) as exc:
             yield RawRecord(
                 f"row {row_no + 1} onwards",
-                error=f"cannot read Parquet data: {exc}; rest of the file skipped",
+                error=f"cannot read Parquet data: {exc}; rows {row_no + 1} to {total} not read",
             )
 
 
-def _check_parquet_type(name: str, type_: pa.DataType) -> None:
+def _parquet_type_problem(name: str, type_: pa.DataType) -> str | None:
     if pa.types.is_dictionary(type_):
         type_ = type_.value_type
     if _is_string(type_):
-        return
+        return None
     if name == "text":
         allowed = "string"
     elif name == "id":
         if pa.types.is_integer(type_):
-            return
+            return None
         allowed = "string or integer"
     else:
         if (
@@ -370,9 +376,9 @@ def _check_parquet_type(name: str, type_: pa.DataType) -> None:
             or pa.types.is_date(type_)
             or pa.types.is_timestamp(type_)
         ):
-            return
+            return None
         allowed = "string, number, date or timestamp"
-    raise FileProblem(f"column '{name}' has type {type_}, expected {allowed}")
+    return f"column '{name}' has type {type_}, expected {allowed}"
 
 
 def _is_string(type_: pa.DataType) -> bool:
