@@ -272,7 +272,7 @@ def _csv_syntax_reason(exc: csv.Error, start_line: int, error_line: int) -> str:
     if "expected after" in message:
         message = f"text after the closing quote of a quoted field ({message})"
     where = f" on line {error_line}" if error_line != start_line else ""
-    return f"malformed CSV{where}: {message}; row rejected, reading goes on at the next line"
+    return f"malformed CSV{where}: {message}"
 
 
 def _csv_columns(header: list[str]) -> dict[str, int]:
