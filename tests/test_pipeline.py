@@ -619,6 +619,20 @@ def test_output_never_replaces_an_input(tmp_path: Path, corpus_jsonl: Path) -> N
     assert sorted(p.name for p in folder.rglob("*")) == ["corpus.jsonl", "part"]
 
 
+def test_output_that_holds_the_working_folder_is_refused(
+    tmp_path: Path, corpus_jsonl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "work"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for out in (".", str(tmp_path)):
+        with pytest.raises(OutputError, match="is the current folder or holds it"):
+            run_quick([corpus_jsonl], Path(out), overwrite=True)
+    assert Path.cwd() == here and here.is_dir()
+    run_quick([corpus_jsonl], Path("out"))
+    assert (here / "out" / "manifest.json").is_file()
+
+
 def test_output_that_is_a_file_is_refused(tmp_path: Path, corpus_jsonl: Path) -> None:
     out = tmp_path / "notes.txt"
     out.write_text("keep me")
