@@ -625,7 +625,8 @@ def test_output_that_holds_the_working_folder_is_refused(
     here = tmp_path / "work"
     here.mkdir()
     monkeypatch.chdir(here)
-    for out in (".", str(tmp_path)):
+    (tmp_path / "link").symlink_to(here)
+    for out in (".", str(tmp_path), str(tmp_path / "link")):
         with pytest.raises(OutputError, match="is the current folder or holds it"):
             run_quick([corpus_jsonl], Path(out), overwrite=True)
     assert Path.cwd() == here and here.is_dir()

@@ -173,7 +173,8 @@ class OutputFolder:
         fs = self.storage
         if fs.exists(self.path) and not fs.is_dir(self.path):
             raise OutputError(f"--out {location} is a file, not a folder; choose another --out")
-        if not fs.remote and Path(self.path) in (Path.cwd(), *Path.cwd().parents):
+        here = Path.cwd().resolve()
+        if not fs.remote and Path(self.path).resolve() in (here, *here.parents):
             raise OutputError(
                 f"--out {location} is the current folder or holds it; the output folder is "
                 "replaced as a whole when the run ends, so choose a folder below it"
