@@ -65,6 +65,26 @@ def test_unparseable_dates_are_reported_not_guessed(value: str) -> None:
         assert parse_date(value).epoch_us is None
 
 
+def test_zone_names_do_not_depend_on_this_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # dateutil alone reads a name matching the local zone ("IST" in India) as local time
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    parse_date.cache_clear()
+    try:
+        assert "IST" in time.tzname
+        assert parse_date("3 March 2025 14:00 IST").status == "unparseable"
+        assert (
+            parse_date("3 March 2025 14:00 JST").epoch_us
+            == parse_date("2025-03-03T05:00:00Z").epoch_us
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+        parse_date.cache_clear()
+
+
 @pytest.mark.parametrize("value", [None, "", "   "])
 def test_missing_dates(value: str | None) -> None:
     assert parse_date(value).status == "missing"

@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import functools
 import re
-import warnings
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from dateutil import parser as date_parser
 from dateutil import tz
-from dateutil.parser import UnknownTimezoneWarning
 
 DATE_OK = "ok"
 DATE_MISSING = "missing"
@@ -80,6 +78,24 @@ _TZINFOS = {
 }
 
 
+class _UnknownZone(ValueError):
+    """A zone name outside ``_TZINFOS``: the date is unparseable, not taken as UTC."""
+
+
+def _zone(name: str | None, offset: int | None) -> tzinfo | None:
+    """dateutil's zone lookup (called for every parse): an offset dateutil read
+    (``+0200``, ``UTC``), else a name of ``_TZINFOS``, else :class:`_UnknownZone`.
+    Unlike dateutil's own fallbacks it never depends on this machine's local zone."""
+    if offset is not None:
+        return tz.UTC if offset == 0 else tz.tzoffset(name, offset)
+    if name is None:
+        return None
+    try:
+        return _TZINFOS[name]
+    except KeyError:
+        raise _UnknownZone(name) from None
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedDate:
     """A parsed date: its status and, when ``ok``, microseconds since 1970-01-01 UTC."""
@@ -110,14 +126,9 @@ def parse_date(value: str | None) -> ParsedDate:
         pass
     dayfirst = _DOTTED_DAY_FIRST.match(text) is not None
     try:
-        with warnings.catch_warnings():
-            # a zone name it does not know would otherwise be dropped: the time taken as UTC
-            warnings.simplefilter("error", UnknownTimezoneWarning)
-            first = date_parser.parse(text, default=_DEFAULT_1, tzinfos=_TZINFOS, dayfirst=dayfirst)
-            second = date_parser.parse(
-                text, default=_DEFAULT_2, tzinfos=_TZINFOS, dayfirst=dayfirst
-            )
-    except (ValueError, OverflowError, TypeError, UnknownTimezoneWarning):
+        first = date_parser.parse(text, default=_DEFAULT_1, tzinfos=_zone, dayfirst=dayfirst)
+        second = date_parser.parse(text, default=_DEFAULT_2, tzinfos=_zone, dayfirst=dayfirst)
+    except (ValueError, OverflowError, TypeError):  # _UnknownZone is a ValueError
         return ParsedDate(DATE_UNPARSEABLE)
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         return ParsedDate(DATE_UNPARSEABLE)  # a day, month or year is missing
