@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 import sys
 from collections.abc import Callable
@@ -13,8 +12,8 @@ import click
 
 from textreuse.compare import compare as compare_texts
 from textreuse.config import RunConfig, default_threads
-from textreuse.errors import TextReuseError
-from textreuse.io.formats import read_text_file
+from textreuse.errors import ConfigError, TextReuseError
+from textreuse.io.formats import check_text_encoding, read_text_file
 from textreuse.render import print_comparison, print_run_summary
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,6 +37,13 @@ def _page_timeout_option(fn: F) -> F:
     )(fn)
 
 
+def _text_encoding_option(fn: F) -> F:
+    return click.option(
+        "--txt-fallback-encoding",
+        help="Encoding for .txt files that are not valid UTF-8, e.g. cp1252 [none: reject].",
+    )(fn)
+
+
 def _reading_options(fn: F) -> F:
     """Options shared by every command that reads inputs."""
     options = [
@@ -53,10 +59,7 @@ def _reading_options(fn: F) -> F:
             type=click.IntRange(min=1),
             help="Reject documents longer than this many characters [5000000].",
         ),
-        click.option(
-            "--txt-fallback-encoding",
-            help="Encoding for .txt files that are not valid UTF-8, e.g. cp1252 [none: reject].",
-        ),
+        _text_encoding_option,
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -93,14 +96,10 @@ def _align_options(fn: F) -> F:
 
 def _read_text(path: Path, fallback_encoding: str | None = None) -> str:
     """Read a text file as `textreuse run` reads a ``.txt`` input, so offsets agree."""
-    if fallback_encoding is not None:
-        try:
-            codecs.lookup(fallback_encoding)
-        except LookupError as error:
-            raise click.BadParameter(
-                f"unknown text encoding {fallback_encoding!r}",
-                param_hint="'--txt-fallback-encoding'",
-            ) from error
+    try:
+        check_text_encoding(fallback_encoding)
+    except ConfigError as error:
+        raise click.BadParameter(str(error), param_hint="'--txt-fallback-encoding'") from error
     record = next(
         read_text_file(str(path), path.name, RunConfig().max_doc_chars, fallback_encoding)
     )
@@ -108,13 +107,6 @@ def _read_text(path: Path, fallback_encoding: str | None = None) -> str:
     if record.error is not None or not isinstance(text, str):
         raise click.ClickException(f"{path}: {record.error}")
     return text
-
-
-def _text_encoding_option(fn: F) -> F:
-    return click.option(
-        "--txt-fallback-encoding",
-        help="Encoding for files that are not valid UTF-8, e.g. cp1252 [none: refuse].",
-    )(fn)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -253,6 +253,9 @@ def test_compare_non_utf8_file_is_a_clean_error(tmp_path: Path) -> None:
     result = invoke("compare", str(a), str(bad), "--txt-fallback-encoding", "cp1252", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["words_b"] == 2
+    result = invoke("compare", str(a), str(bad), "--txt-fallback-encoding", "nonsense")
+    assert result.exit_code == 2
+    assert "unknown text encoding 'nonsense'" in result.output
 
 
 def test_compare_reads_files_as_run_does(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from textreuse.errors import ConfigError
 from textreuse.schema import METADATA_FIELDS
 
 #: Every column or key a record may carry; anything else is ignored.
@@ -394,6 +395,16 @@ def _as_strings(column: pa.Array) -> pa.Array:
 
 
 # -------------------------------------------------------------------------- Text files
+
+
+def check_text_encoding(name: str | None) -> None:
+    """Raise :class:`ConfigError` unless ``name`` is None or an encoding Python knows."""
+    if name is None:
+        return
+    try:
+        codecs.lookup(name)
+    except LookupError as exc:
+        raise ConfigError(f"unknown text encoding {name!r}") from exc
 
 
 def read_text_file(

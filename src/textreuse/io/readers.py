@@ -46,7 +46,6 @@ required column missing or of the wrong type) counts as one record: with
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import re
@@ -61,6 +60,7 @@ from textreuse.errors import ConfigError, DuplicateIdError, InputError
 from textreuse.io.formats import (
     FileProblem,
     RawRecord,
+    check_text_encoding,
     read_csv,
     read_jsonl,
     read_parquet,
@@ -270,11 +270,7 @@ class RecordReader:
         page_extractor: Extractor | None = None,
         pages: PageExtractor | None = None,
     ) -> None:
-        if txt_fallback_encoding is not None:
-            try:
-                codecs.lookup(txt_fallback_encoding)
-            except LookupError as exc:
-                raise ConfigError(f"unknown text encoding {txt_fallback_encoding!r}") from exc
+        check_text_encoding(txt_fallback_encoding)
         self.txt_fallback_encoding = txt_fallback_encoding
         if max_doc_chars < 1:
             raise ConfigError(f"max_doc_chars must be at least 1, got {max_doc_chars}")
