@@ -380,7 +380,10 @@ def eval_group() -> None:
 )
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
 def eval_pan(truth: Path, pairs: Path | None, out: Path) -> None:
-    """Precision, recall, granularity and plagdet of OUT against PAN truth."""
+    """Precision, recall, granularity and plagdet of OUT against PAN truth.
+
+    OUT must be a run over every document of the pairs list (matched by id or
+    file name); a run missing any is refused rather than scored as misses."""
     from textreuse.eval.pan import evaluate_pan
 
     try:

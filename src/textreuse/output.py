@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from textreuse.duckdb_paths import literal_glob, parquet_source, sql_string
 from textreuse.errors import OutputError
 from textreuse.io.readers import is_uri
 from textreuse.io.storage import LocalStorage, Storage, child, parent_and_name
@@ -386,11 +387,6 @@ def output_counts(engine: Engine) -> dict[str, int]:
     }
 
 
-def parquet_source(path: str) -> str:
-    """What DuckDB's ``read_parquet`` reads for an output file or folder."""
-    return str(Path(path) / "*.parquet") if os.path.isdir(path) else path
-
-
 def _write_database(folder: OutputFolder) -> None:
     """``textreuse.duckdb``: one table per Parquet output, ready for SQL, and the
     ``site_graph`` view (the ``sites`` table, largest edges first)."""
@@ -399,14 +395,15 @@ def _write_database(folder: OutputFolder) -> None:
     try:
         for name in ("documents", "passages", "clusters", "duplicates", "sites"):
             source = parquet_source(folder.file(f"{name}.parquet"))
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{source}')")
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet({source})")
         con.execute(
             "CREATE VIEW site_graph AS SELECT * FROM sites "
             "ORDER BY passages DESC, copier_site, source_site"
         )
         rejects = folder.file("rejects.jsonl")
         if os.path.getsize(rejects) > 0:
-            con.execute(f"CREATE TABLE rejects AS SELECT * FROM read_json_auto('{rejects}')")
+            source = sql_string(literal_glob(rejects))
+            con.execute(f"CREATE TABLE rejects AS SELECT * FROM read_json_auto({source})")
     finally:
         con.close()
     os.replace(partial, folder.file("textreuse.duckdb"))

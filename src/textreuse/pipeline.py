@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from textreuse.config import RunConfig
+from textreuse.duckdb_paths import check_database_path
 from textreuse.engine.base import Engine
 from textreuse.engine.local import DuckDBEngine
 from textreuse.engine.plan import (
@@ -132,6 +133,8 @@ def run(
     remote = is_uri(out)
     if remote and engine != "spark":
         raise ConfigError(f"{out} is a URI: output to a URI is written with --engine spark")
+    if not remote:  # textreuse.duckdb, and the local engine's work database, go there
+        check_database_path(os.path.abspath(out))
     folder_options: dict[str, Any] = {
         "overwrite": overwrite,
         "keep_work": keep_work,

@@ -8,9 +8,9 @@ from typing import Any
 
 import duckdb
 
+from textreuse.duckdb_paths import parquet_source
 from textreuse.errors import OutputError
 from textreuse.io.readers import is_uri
-from textreuse.output import parquet_source
 
 
 def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
@@ -39,9 +39,9 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-        passages = f"read_parquet('{parquet_source(str(folder / 'passages.parquet'))}')"
-        clusters = f"read_parquet('{parquet_source(str(folder / 'clusters.parquet'))}')"
-        sites = f"read_parquet('{parquet_source(str(folder / 'sites.parquet'))}')"
+        passages = f"read_parquet({parquet_source(str(folder / 'passages.parquet'))})"
+        clusters = f"read_parquet({parquet_source(str(folder / 'clusters.parquet'))})"
+        sites = f"read_parquet({parquet_source(str(folder / 'sites.parquet'))})"
         directions = rows(
             f"SELECT direction, count(*) AS n FROM {passages} GROUP BY direction ORDER BY direction"
         )

@@ -341,7 +341,7 @@ def test_eval_pan_without_run_output(tmp_path: Path) -> None:
     empty.mkdir()
     result = CliRunner().invoke(main, ["eval", "pan", "--truth", str(truth), str(empty)])
     assert result.exit_code != 0
-    assert "passages.parquet" in result.output
+    assert "documents.parquet: not found; run `textreuse run" in result.output
 
 
 def test_eval_labels(tmp_path: Path) -> None:

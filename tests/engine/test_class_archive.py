@@ -18,6 +18,7 @@ from textreuse.engine.class_archive import (
     CACHE_DIR_ENV,
     ClassArchive,
     plan_class_archive,
+    quote_java_option,
 )
 
 
@@ -150,3 +151,8 @@ def test_the_first_jvm_writes_the_archive_the_next_maps_it_and_a_damaged_one_is_
     assert third == {"rows": 10, "creating": None, "mapped": False}
     assert not archive.exists()
     assert list(tmp_path.glob("hs_err_pid*.log")) == []
+
+
+def test_java_options_are_quoted_for_spark_launcher() -> None:
+    """Spark's launcher splits ``extraJavaOptions`` at spaces unless quoted."""
+    assert quote_java_option('-XX:ErrorFile=/my dir/a"b\\c') == '"-XX:ErrorFile=/my dir/a\\"b\\\\c"'

@@ -87,18 +87,21 @@ def test_spark_paths_for_large_tables_give_the_local_results(
 
 def test_spark_command_line_is_quiet_and_gives_the_local_results(tmp_path: Path) -> None:
     """``textreuse run --engine spark -q`` in its own process (its own JVM): nothing on
-    the terminal (Spark's start-up notices go to the work folder's log), same outputs."""
+    the terminal (Spark's start-up notices go to the work folder's log), same outputs.
+    The output folder's name has a space (the JVM's options name files in it), a quote
+    and Hadoop glob characters (Spark's readers glob)."""
     inputs, options = DATA_SETS["seeds"]
     if not all(path.exists() for path in inputs):
         pytest.skip(f"seeds are not in {DATA}")
     pytest.importorskip("pyspark", reason="pip install 'textreuse[spark]'")
     _run(inputs, tmp_path / "local", "local", **options)
     command = [sys.executable, "-m", "textreuse.cli", "run", *map(str, inputs)]
-    command += ["--out", str(tmp_path / "spark"), "--engine", "spark", "--threads", "2", "-q"]
+    out = tmp_path / "spark out's [1]{a,b}*"
+    command += ["--out", str(out), "--engine", "spark", "--threads", "2", "-q"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
-    _assert_same_outputs(tmp_path / "local", tmp_path / "spark")
+    _assert_same_outputs(tmp_path / "local", out)
 
 
 def test_spark_without_java_is_a_clear_error(tmp_path: Path) -> None:

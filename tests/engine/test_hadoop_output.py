@@ -44,7 +44,7 @@ def test_hadoop_storage_file_operations(tmp_path: Path, spark_session: Any) -> N
     assert not fs.is_dir(f"{folder}/note.json")
     names = fs.list_names(folder)
     assert "note.json" in names and not any(name.endswith(".partial") for name in names)
-    local = tmp_path / "local.txt"
+    local = tmp_path / "local file [1].txt"  # a plain path, not percent-encoded or globbed
     local.write_text("from the driver", encoding="utf-8")
     fs.upload(local, f"{folder}/uploaded.txt")
     assert (tmp_path / "a" / "b" / "uploaded.txt").read_text() == "from the driver"
@@ -56,6 +56,15 @@ def test_hadoop_storage_file_operations(tmp_path: Path, spark_session: Any) -> N
     fs.delete(f"{base}/d")
     fs.delete(f"{base}/d")  # missing: nothing to do
     assert not (tmp_path / "d").exists()
+
+
+def test_locations_keep_local_names_literal() -> None:
+    from textreuse.engine.hadoop_storage import literal_location, local_location
+
+    assert local_location("/data/my run 50%") == "file:///data/my run 50%"
+    assert literal_location("file:///data/run [1]{a,b}*?") == r"file:///data/run \[1\]\{a,b\}\*\?"
+    assert literal_location("hdfs://[::1]:8020/out[1]") == r"hdfs://[::1]:8020/out\[1\]"
+    assert literal_location("/data/a\\b") == r"/data/a\\b"
 
 
 def test_spark_writes_a_uri_with_the_local_results_and_resumes_there(

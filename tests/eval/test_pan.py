@@ -244,16 +244,37 @@ def test_evaluate_pan_end_to_end(tmp_path: Path) -> None:
         (SUSP, 0, 10, "unrelated.txt", 0, 10),  # not a listed pair: ignored
     ]
     pq.write_table(passages_table(rows), out / "passages.parquet")
+    write_documents(out, ["susp/" + SUSP, "src/" + SRC, "src/source-document00003.txt"])
     s = evaluate_pan(truth, out)
     assert (s.recall, s.precision, s.granularity) == (1.0, 0.5, 1.0)
     assert (s.cases, s.detections, s.pairs) == (1, 2, 2)
     assert s.to_dict()["plagdet"] == pytest.approx(2 / 3)
 
 
+def write_documents(out: Path, doc_ids: list[str]) -> None:
+    pq.write_table(pa.table({"doc_id": doc_ids}), out / "documents.parquet")
+
+
 def test_evaluate_pan_missing_passages(tmp_path: Path) -> None:
     truth = write_truth(tmp_path)
+    out = tmp_path / "out"
+    with pytest.raises(TextReuseError, match=r"documents\.parquet"):
+        evaluate_pan(truth, out)
+    out.mkdir()
+    write_documents(out, [SUSP, SRC, "source-document00003.txt"])
     with pytest.raises(TextReuseError, match=r"passages\.parquet"):
-        evaluate_pan(truth, tmp_path / "out")
+        evaluate_pan(truth, out)
+
+
+def test_evaluate_pan_refuses_run_without_the_pair_documents(tmp_path: Path) -> None:
+    """A run over another corpus must not score a plausible 0: its cases would all be missed."""
+    truth = write_truth(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    pq.write_table(passages_table([]), out / "passages.parquet")
+    write_documents(out, [SUSP, "unrelated.txt"])
+    with pytest.raises(InputError, match=r"2 of the 3 documents .*'source-document00002\.txt'"):
+        evaluate_pan(truth, out)
 
 
 @pytest.mark.data

@@ -43,6 +43,13 @@ _QUIET = "-Xlog:cds=off -Xlog:cds+dynamic=off"
 _STALE_PARTIAL_SECONDS = 3600
 
 
+def quote_java_option(option: str) -> str:
+    """One option for ``spark.driver.extraJavaOptions``, which Spark's launcher splits
+    at spaces: in double quotes, with ``\\`` and ``"`` escaped, so a path with a
+    space stays one option."""
+    return '"' + option.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def cache_dir() -> Path:
     """``$TEXTREUSE_CACHE_DIR``, else ``$XDG_CACHE_HOME/textreuse``, else ``~/.cache/textreuse``."""
     if os.environ.get(CACHE_DIR_ENV):
@@ -95,8 +102,8 @@ class ClassArchive:
 
     def java_options(self) -> str:
         if self.creating:
-            return f"-XX:ArchiveClassesAtExit={self.partial} {_QUIET}"
-        return f"-XX:SharedArchiveFile={self.path} {_QUIET}"
+            return f"{quote_java_option(f'-XX:ArchiveClassesAtExit={self.partial}')} {_QUIET}"
+        return f"{quote_java_option(f'-XX:SharedArchiveFile={self.path}')} {_QUIET}"
 
     def finish(self, exit_code: int | None) -> bool:
         """After the writing JVM has exited: put its archive in place if it exited

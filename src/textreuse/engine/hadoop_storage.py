@@ -20,6 +20,26 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 
+#: Characters Hadoop's path globbing (and so Spark's readers) treats as a pattern.
+_HADOOP_GLOB = re.compile(r"([\\\[\]{}*?])")
+
+
+def local_location(path: str | Path) -> str:
+    """A local path as the ``file://`` location Hadoop takes: the absolute path as it
+    is, not percent-encoded (Hadoop would read ``%20`` as those three characters)."""
+    return "file://" + str(Path(path).resolve())
+
+
+def literal_location(location: str) -> str:
+    """``location`` for Spark's readers, which glob: each glob character of its path
+    escaped with a backslash, so ``run [1]`` reads that folder and not ``run 1``."""
+    head, separator, tail = location.partition("://")
+    if not separator:
+        return _HADOOP_GLOB.sub(r"\\\1", location)
+    authority, slash, path = tail.partition("/")
+    return f"{head}://{authority}{slash}" + _HADOOP_GLOB.sub(r"\\\1", path)
+
+
 class HadoopStorage:
     """Locations are URIs that Spark's Hadoop configuration resolves."""
 
@@ -96,7 +116,7 @@ class HadoopStorage:
 
     def upload(self, local: Path, location: str) -> None:
         fs, path = self._resolve(location)
-        source = self._jvm.org.apache.hadoop.fs.Path(local.resolve().as_uri())
+        source = self._jvm.org.apache.hadoop.fs.Path(local_location(local))
         fs.copyFromLocalFile(False, True, source, path)
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from textreuse.duckdb_paths import parquet_source, sql_string
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
@@ -44,7 +45,7 @@ class DuckDBEngine:
         self.pool = pool or WorkerPool(1)
         self.con = duckdb.connect(str(work_dir / "engine.duckdb"))
         self.con.execute(f"SET threads = {int(threads)}")
-        self.con.execute(f"SET temp_directory = '{work_dir / 'spill'}'")
+        self.con.execute(f"SET temp_directory = {sql_string(str(work_dir / 'spill'))}")
         self.con.execute("SET preserve_insertion_order = false")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -58,10 +59,8 @@ class DuckDBEngine:
     def load_parquet(self, name: str, path: str | Path) -> None:
         """Create table ``name`` from a Parquet file or folder (``*.parquet``)."""
         path = Path(path)
-        pattern = str(path / "*.parquet") if path.is_dir() else str(path)
-        self.con.execute(
-            f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet('{pattern}')"
-        )
+        source = parquet_source(str(path))
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet({source})")
 
     def run(self, step: Step, **params: Any) -> int:
         """Create the step's table; returns its row count."""

@@ -34,8 +34,8 @@ import numpy as np
 import pyarrow as pa
 
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
-from textreuse.engine.class_archive import ClassArchive, plan_class_archive
-from textreuse.engine.hadoop_storage import HadoopStorage
+from textreuse.engine.class_archive import ClassArchive, plan_class_archive, quote_java_option
+from textreuse.engine.hadoop_storage import HadoopStorage, literal_location, local_location
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
     COMPONENTS_LABELS,
@@ -258,10 +258,13 @@ class SparkEngine:
         master = master or f"local[{int(threads)}]"
         # read before the JVM starts, so even start-up messages follow the level
         # (and a JVM crash report goes to the work folder, not the current one)
-        java_options = (
-            f"-Dlog4j2.configurationFile={log_config.as_uri()}"
-            f" -XX:ErrorFile={work_dir.resolve() / 'spark-jvm-crash-%p.log'}"
-            " -XX:+DisplayVMOutputToStderr"
+        crash_log = work_dir.resolve() / "spark-jvm-crash-%p.log"
+        java_options = " ".join(
+            [
+                quote_java_option(f"-Dlog4j2.configurationFile={log_config.as_uri()}"),
+                quote_java_option(f"-XX:ErrorFile={crash_log}"),
+                "-XX:+DisplayVMOutputToStderr",
+            ]
         )
         settings: dict[str, str] = {
             "spark.driver.extraJavaOptions": java_options,
@@ -326,7 +329,7 @@ class SparkEngine:
     def load_parquet(self, name: str, path: str | Path) -> None:
         """Create view ``name`` over a Parquet file or folder (read when used, not cached)."""
         location = spark_location(path)
-        self._replace(name, self.spark.read.parquet(location))
+        self._replace(name, self.spark.read.parquet(literal_location(location)))
         self._stored[name] = location
 
     def run(self, step: Step, **params: Any) -> int:
@@ -368,7 +371,7 @@ class SparkEngine:
         ranged.withColumn("_place", F.monotonically_increasing_id()).write.mode(
             "overwrite"
         ).parquet(staged_path)
-        staged = self.spark.read.parquet(staged_path)
+        staged = self.spark.read.parquet(literal_location(staged_path))
         part = F.shiftright(F.col("_place"), _PART_SHIFT)
         counts = staged.groupBy(part.alias("_part")).count().collect()
         offsets, start = [], 0
@@ -413,7 +416,7 @@ class SparkEngine:
                 raise RuntimeError(f"cannot resume: table {name} was not stored")
             folder, column = _stored_place(path)
             if column:
-                packed = self.spark.read.parquet(folder)
+                packed = self.spark.read.parquet(literal_location(folder))
                 self._replace(name, _unpacked(packed, column))
                 self._stored[name] = path
             else:
@@ -494,7 +497,7 @@ class SparkEngine:
         mapped = frame.mapInArrow(_PackedBatches(job, packed), from_arrow_schema(packed))
         folder = self._new_table_path("+".join(names))
         mapped.write.mode("overwrite").parquet(folder)
-        stored = self.spark.read.schema(mapped.schema).parquet(folder)
+        stored = self.spark.read.schema(mapped.schema).parquet(literal_location(folder))
         for index, name in enumerate(names):  # each output is read in place, not copied
             self._replace(name, _unpacked(stored, f"out{index}"))
             self._stored[name] = f"{folder}{PACKED_COLUMN_MARK}out{index}"
@@ -512,7 +515,7 @@ class SparkEngine:
         frame.observe(observed, F.count(F.lit(1)).alias("rows")).write.mode("overwrite").parquet(
             path
         )
-        self._replace(name, self.spark.read.schema(frame.schema).parquet(path))
+        self._replace(name, self.spark.read.schema(frame.schema).parquet(literal_location(path)))
         self._stored[name] = path
         self._rows[name] = int(observed.get["rows"])
         return self._rows[name]
@@ -568,7 +571,8 @@ class SparkEngine:
                 unsettled = F.count(F.when(F.col("unsettled"), 1)).alias("unsettled")
                 path = child(folder, f"round-{round_no}")
                 frame.observe(observed, unsettled).write.parquet(path)
-                self.spark.read.schema(frame.schema).parquet(path).createOrReplaceTempView(star)
+                written = self.spark.read.schema(frame.schema).parquet(literal_location(path))
+                written.createOrReplaceTempView(star)
                 if round_no > 1:
                     self.storage.delete(child(folder, f"round-{round_no - 1}"))
                 source = star
@@ -621,7 +625,7 @@ def spark_location(path: str | Path) -> str:
     ``file://`` URI (so a cluster's default file system never claims it)."""
     if isinstance(path, str) and is_uri(path):
         return path
-    return Path(path).resolve().as_uri()
+    return local_location(path)
 
 
 def _stored_place(stored: str) -> tuple[str, str | None]:

@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from textreuse.errors import InputError
-from textreuse.eval.metrics import clip, union_length
+from textreuse.eval.metrics import basename_index, clip, resolve_id, union_length
 
 Pair = tuple[str, str]
 
@@ -345,12 +345,58 @@ def read_passages(out_dir: Path) -> pa.Table:
         raise InputError(str(path), "", f"cannot read passages: {exc}") from exc
 
 
+def read_document_ids(out_dir: Path) -> list[str]:
+    """The ``doc_id`` column of ``out_dir/documents.parquet``.
+
+    Raises:
+        InputError: the file is missing, unreadable, or has no ``doc_id`` column.
+    """
+    path = out_dir / "documents.parquet"
+    if not path.is_file():
+        raise InputError(str(path), "", "not found; run `textreuse run ... --out` first")
+    try:
+        return [str(v) for v in pq.read_table(path, columns=["doc_id"]).column(0).to_pylist()]
+    except (OSError, pa.ArrowException, KeyError) as exc:
+        raise InputError(str(path), "", f"cannot read documents: {exc}") from exc
+
+
+def check_pair_documents(pairs: set[Pair], doc_ids: Sequence[str], out_dir: Path) -> None:
+    """Refuse to score a run that lacks documents of the pairs list.
+
+    Their cases would silently count as missed, so a run over the wrong or a partial
+    corpus would get a plausible-looking low score. Names match run ids as in
+    :func:`detections_from_passages`: exactly, or by a unique basename.
+
+    Raises:
+        InputError: naming how many listed documents are missing, with examples.
+    """
+    ids = set(doc_ids)
+    by_base = basename_index(ids)
+    names = sorted({name for pair in pairs for name in pair})
+    missing = [name for name in names if resolve_id(name, ids, by_base) is None]
+    if missing:
+        examples = ", ".join(repr(name) for name in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        raise InputError(
+            str(out_dir / "documents.parquet"),
+            "",
+            f"{len(missing)} of the {len(names)} documents in the pairs list are not in "
+            f"this run ({examples}{more}); was it run on the PAN corpus?",
+        )
+
+
 def evaluate_pan(truth_dir: Path, out_dir: Path, pairs_file: Path | None = None) -> PanScores:
     """Score ``out_dir/passages.parquet`` against PAN truth in ``truth_dir``.
 
     See :func:`read_pan_truth` for how the pairs list is found and
     :func:`detections_from_passages` for how passages become detections.
+
+    Raises:
+        InputError: bad truth or pairs files, missing run files, or documents of the
+            pairs list that are not in the run (see :func:`check_pair_documents`).
     """
+    out_dir = Path(out_dir)
     cases, pairs = read_pan_truth(Path(truth_dir), Path(pairs_file) if pairs_file else None)
-    detections = detections_from_passages(read_passages(Path(out_dir)), pairs)
+    check_pair_documents(pairs, read_document_ids(out_dir), out_dir)
+    detections = detections_from_passages(read_passages(out_dir), pairs)
     return score_pan(cases, detections, pairs=len(pairs))
