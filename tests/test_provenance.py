@@ -272,7 +272,30 @@ def test_report_cli_plain_and_json(tmp_path: Path) -> None:
     assert data["top_site_pairs"][0]["copier_site"] == "two"
     assert data == json.loads(json.dumps(build_report(out), default=str))
     missing = runner.invoke(main, ["report", str(tmp_path / "nothing")])
-    assert missing.exit_code != 0 and "not a textreuse output folder" in missing.output
+    assert missing.exit_code != 0 and "no such output folder" in missing.output
+    (tmp_path / "other").mkdir()
+    other = runner.invoke(main, ["report", str(tmp_path / "other")])
+    assert other.exit_code != 0 and "not a textreuse output folder" in other.output
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (("manifest.json", "{bad"), "cannot read the run's manifest"),
+        (("manifest.json", "[]"), "not a textreuse run manifest"),
+        (("passages.parquet", "garbage"), "cannot read its tables"),
+    ],
+)
+def test_report_of_a_damaged_output_folder_is_an_error_naming_it(
+    tmp_path: Path, damage: tuple[str, str], message: str
+) -> None:
+    out, _ = _run(tmp_path, [{"id": "a", "text": FERRY}, {"id": "b", "text": FERRY}])
+    name, content = damage
+    (out / name).write_text(content)
+    result = CliRunner().invoke(main, ["report", str(out)])
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit), "a traceback, not an error message"
+    assert message in result.output and str(out) in result.output
 
 
 def test_report_of_a_run_without_passages_says_none(tmp_path: Path) -> None:

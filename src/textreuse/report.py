@@ -22,6 +22,8 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
             "(for example with hadoop fs -get or aws s3 cp --recursive)"
         )
     folder = Path(out)
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: no such output folder")
     # the local engine writes each table as one file, the Spark engine as a folder of parts
     missing = [
         name
@@ -30,7 +32,39 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
     ]
     if missing:
         raise OutputError(f"{folder} is not a textreuse output folder: missing {missing[0]}")
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _read_manifest(folder / "manifest.json")
+    try:
+        tables = _summary_tables(folder, top)
+    except duckdb.Error as error:
+        reason = str(error).strip().splitlines()[0]
+        raise OutputError(f"{folder}: cannot read its tables (damaged?): {reason}") from error
+    return {
+        "out": str(folder),
+        "counts": {
+            "documents": manifest.get("input_counts", {}),
+            **manifest.get("output_counts", {}),
+            "passages_by_direction": {r["direction"]: r["n"] for r in tables["directions"]},
+        },
+        "dates": manifest.get("dates", {}),
+        "top_clusters": tables["top_clusters"],
+        "top_site_pairs": tables["top_sites"],
+        "most_rewritten": tables["rewritten"],
+    }
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The run's manifest; an error naming the file if it is not one."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise OutputError(f"{path}: cannot read the run's manifest: {error}") from error
+    if not isinstance(manifest, dict) or "textreuse_manifest" not in manifest:
+        raise OutputError(f"{path}: not a textreuse run manifest")
+    return manifest
+
+
+def _summary_tables(folder: Path, top: int) -> dict[str, list[dict[str, Any]]]:
+    """The report's lists, queried from the output's Parquet tables."""
     con = duckdb.connect()
     try:
 
@@ -72,14 +106,8 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
     finally:
         con.close()
     return {
-        "out": str(folder),
-        "counts": {
-            "documents": manifest.get("input_counts", {}),
-            **manifest.get("output_counts", {}),
-            "passages_by_direction": {r["direction"]: r["n"] for r in directions},
-        },
-        "dates": manifest.get("dates", {}),
+        "directions": directions,
         "top_clusters": top_clusters,
-        "top_site_pairs": top_sites,
-        "most_rewritten": rewritten,
+        "top_sites": top_sites,
+        "rewritten": rewritten,
     }
