@@ -548,6 +548,13 @@ def test_failure_in_a_late_stage_leaves_no_output_and_resumes(
     # a different run may not resume it
     with pytest.raises(ConfigError, match="other inputs, options, engine"):
         run_quick([corpus_jsonl], out, resume=True, min_words=20)
+    # a work file damaged outside the run is an error naming it, and the work stays
+    marker = tmp_path / staging / "_work" / "stages" / f"{STAGES[3]}.json"
+    content = marker.read_text()
+    marker.write_text(content[: len(content) // 2])
+    with pytest.raises(ConfigError, match=rf"{STAGES[3]}\.json is missing or damaged"):
+        run_quick([corpus_jsonl], out, resume=True)
+    marker.write_text(content)
     manifest = run_quick([corpus_jsonl], out, resume=True)
     assert manifest["resumed_stages"] == list(STAGES[:6])
     assert set(manifest["stages"]) == set(STAGES)

@@ -58,7 +58,7 @@ class StageMarkers:
         key_file = child(folder.work_dir, "run.json")
         self.resuming = folder.resumed
         if self.resuming:
-            started = json.loads(self.storage.read_text(key_file))
+            started = self._read_json(key_file)
             if started != json.loads(json.dumps(self.run_key)):
                 raise ConfigError(
                     f"cannot resume {folder.path}: the unfinished run there had other "
@@ -74,7 +74,9 @@ class StageMarkers:
         if not self.resuming or not self.storage.exists(marker):
             self.resuming = False
             return False
-        done = json.loads(self.storage.read_text(marker))
+        done = self._read_json(marker)
+        if not isinstance(done, dict) or not {"tables", "manifest"} <= done.keys():
+            raise self._damaged(marker, "not a stage marker")
         engine.restore(done["tables"])
         self.manifest.restore(done["manifest"], stage)
         return True
@@ -85,6 +87,20 @@ class StageMarkers:
         marker = child(self.dir, f"{stage}.json")
         self._write_json(marker, {"tables": stored, "manifest": self.manifest.data})
         self.folder.keep_on_failure = True
+
+    def _read_json(self, location: str) -> Any:
+        try:
+            return json.loads(self.storage.read_text(location))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise self._damaged(location, str(error)) from error
+
+    def _damaged(self, location: str, reason: str) -> ConfigError:
+        """Work files are written atomically, so only something outside the run
+        damages them; it cannot be resumed."""
+        return ConfigError(
+            f"cannot resume {self.folder.path}: its work file {location} is missing or "
+            f"damaged ({reason}); run again without --resume to start over"
+        )
 
     def _write_json(self, location: str, data: Any) -> None:
         self.storage.write_text(location, json.dumps(data, indent=1, default=str))
