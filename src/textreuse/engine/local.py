@@ -48,7 +48,7 @@ class DuckDBEngine:
         self.con.execute(f"SET temp_directory = {sql_string(str(work_dir / 'spill'))}")
         self.con.execute("SET preserve_insertion_order = false")
         if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            self.con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
 
     def close(self) -> None:
         self.con.close()
