@@ -231,9 +231,18 @@ def run(
             **options,
         )
     except TextReuseError as error:
-        raise click.ClickException(str(error)) from error
+        raise click.ClickException(with_notes(str(error), error)) from error
+    except KeyboardInterrupt as interrupt:
+        click.echo(with_notes("Interrupted.", interrupt), err=True)
+        raise SystemExit(130) from None
     if not quiet:
         print_run_summary(manifest, out)
+
+
+def with_notes(message: str, error: BaseException) -> str:
+    """``message`` followed by the notes added to ``error`` on its way up (such as
+    where a failed run's finished stages are kept)."""
+    return "\n".join([message, *getattr(error, "__notes__", [])])
 
 
 @main.command()

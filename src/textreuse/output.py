@@ -216,6 +216,11 @@ class OutputFolder:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if exc is not None and not self._committed and self.keep_on_failure:
+            exc.add_note(
+                f"The finished stages are kept in {self.tmp}: run the same command with "
+                "--resume to go on from them, or without it to start over."
+            )
         try:
             if not self._committed and not self.keep_on_failure:
                 try:

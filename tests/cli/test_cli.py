@@ -24,6 +24,7 @@ from conftest import (
 )
 
 from textreuse.cli import main
+from textreuse.errors import OutputError
 
 README = REPO / "README.md"
 
@@ -159,6 +160,62 @@ def test_run_refuses_existing_output_then_overwrites(tmp_path: Path, corpus_json
     assert result.exit_code == 0, result.output
     assert not (out / "old.txt").exists()
     assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("failure", "exit_code", "first_line"),
+    [
+        (OutputError("disk full"), 1, "Error: disk full"),
+        (KeyboardInterrupt(), 130, "Interrupted."),
+    ],
+)
+def test_a_run_stopped_after_a_stage_says_how_to_resume(
+    tmp_path: Path,
+    corpus_jsonl: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: BaseException,
+    exit_code: int,
+    first_line: str,
+) -> None:
+    import textreuse.pipeline as pipeline
+
+    def broken(self: object) -> None:
+        raise failure
+
+    out = tmp_path / "out"
+    args = ["run", str(corpus_jsonl), "--out", str(out), "--threads", "1", "-q"]
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline._Job, "cluster", broken)
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == exit_code, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == first_line
+    staging = tmp_path / ".out.partial"
+    assert lines[1] == (
+        f"The finished stages are kept in {staging}: run the same command with "
+        "--resume to go on from them, or without it to start over."
+    )
+    assert staging.is_dir() and not out.exists()
+    resumed = CliRunner().invoke(main, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert (out / "manifest.json").is_file() and not staging.exists()
+
+
+def test_a_run_failing_before_any_stage_leaves_nothing_and_no_hint(
+    tmp_path: Path, corpus_jsonl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textreuse.pipeline as pipeline
+
+    def broken(self: object) -> None:
+        raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline._Job, "ingest", broken)
+        result = CliRunner().invoke(main, ["run", str(corpus_jsonl), "--out", str(out), "-q"])
+    assert result.exit_code == 130
+    assert result.output == "Interrupted.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_run_rejects_bad_option_values(tmp_path: Path, corpus_jsonl: Path) -> None:
