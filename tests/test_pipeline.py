@@ -405,14 +405,30 @@ def test_result_does_not_depend_on_input_order(
         assert sorted_rows(other, name) == sorted_rows(out, name), name
 
 
-def test_result_does_not_depend_on_threads(tmp_path: Path, corpus_jsonl: Path) -> None:
+def test_result_does_not_depend_on_threads(
+    tmp_path: Path, corpus_jsonl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("textreuse.config.default_threads", lambda: 4)  # two real workers
     one, two = tmp_path / "one", tmp_path / "two"
     run_quick([corpus_jsonl], one, threads=1)
     manifest = run_quick([corpus_jsonl], two, threads=2)
-    assert manifest["parameters"]["threads"] == 2
+    assert manifest["parameters"]["threads"] == manifest["parameters"]["workers"] == 2
     for name in ("passages", "clusters", "duplicates"):
         assert sorted_rows(one, name) == sorted_rows(two, name), name
     assert pq.read_table(one / "documents.parquet").equals(pq.read_table(two / "documents.parquet"))
+
+
+def test_threads_beyond_the_cores_use_the_cores_and_say_so(
+    tmp_path: Path,
+    corpus_jsonl: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("textreuse.config.default_threads", lambda: 1)
+    manifest = run_quick([corpus_jsonl], tmp_path / "out", threads=10_000, progress="log")
+    assert manifest["parameters"]["threads"] == 10_000
+    assert manifest["parameters"]["workers"] == 1
+    assert "[textreuse] --threads 10000: using 1, the cores available" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- example corpus

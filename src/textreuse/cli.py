@@ -25,7 +25,7 @@ def _threads_option(fn: F) -> F:
         type=click.IntRange(min=1),
         default=default_threads,
         show_default="all cores",
-        help="Worker processes and DuckDB threads.",
+        help="Worker processes and DuckDB threads (at most the cores available).",
     )(fn)
 
 

@@ -40,6 +40,7 @@ class RunConfig:
     dup_coverage: float = 0.8
     """Share of both documents that passages must cover to make them near-duplicates."""
     threads: int = field(default_factory=default_threads)
+    """Worker processes and engine threads asked for; see :attr:`workers`."""
     on_error: OnError = "skip"
     max_doc_chars: int = 5_000_000
     txt_fallback_encoding: str | None = None
@@ -53,6 +54,14 @@ class RunConfig:
     """... when they are also at least this share of the site's distinct texts."""
     page_timeout: float = 30.0
     """Seconds one HTML page may take to extract before its worker is stopped."""
+
+    @property
+    def workers(self) -> int:
+        """Worker processes and engine threads a run uses: ``threads``, at most the
+        cores this process may use. The work is CPU-bound, so more would only
+        compete for the cores (and a typo such as ``--threads 10000`` would start
+        ten thousand processes)."""
+        return min(self.threads, default_threads())
 
     def __post_init__(self) -> None:
         positive = ("index_ngram", "max_df", "min_shared", "dup_sample", "group_min", "threads")
@@ -98,5 +107,5 @@ class RunConfig:
         return cls(align=AlignParams(**align_options), **own)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values for the manifest."""
-        return asdict(self)
+        """Plain values for the manifest: the options, and the :attr:`workers` used."""
+        return {**asdict(self), "workers": self.workers}

@@ -147,8 +147,12 @@ def run(
     }
     with contextlib.ExitStack() as stack:
         reporter = stack.enter_context(Reporter(progress))
+        if config.workers < config.threads:
+            reporter.info(
+                f"--threads {config.threads}: using {config.workers}, the cores available"
+            )
         # the pool forks before any engine thread starts (the Spark engine needs none)
-        pool = stack.enter_context(WorkerPool(config.threads if engine == "local" else 1))
+        pool = stack.enter_context(WorkerPool(config.workers if engine == "local" else 1))
         if remote:
             # the output's file system is reached through the Spark session, so the
             # engine starts first and stops after the folder is committed or cleared
@@ -200,7 +204,7 @@ def _start_engine(
 ) -> Engine:
     if kind == "spark":
         return _start_spark(work, config, spark_options, verbose)
-    return DuckDBEngine(work, config.threads, pool=pool)
+    return DuckDBEngine(work, config.workers, pool=pool)
 
 
 def _start_spark(
@@ -208,7 +212,7 @@ def _start_spark(
 ) -> SparkEngine:
     from textreuse.engine.spark import SparkEngine
 
-    return SparkEngine(work, config.threads, verbose=verbose, **spark_options)
+    return SparkEngine(work, config.workers, verbose=verbose, **spark_options)
 
 
 class _Job:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from textreuse.output import OutputFolder
 
 #: Options that change how fast a run goes, never what it finds.
-_ANY_VALUE = ("threads",)
+_ANY_VALUE = ("threads", "workers")
 
 
 class StageMarkers:

@@ -303,7 +303,7 @@ class RecordReader:
             batch_size=config.batch_size,
             on_error=config.on_error,
             txt_fallback_encoding=config.txt_fallback_encoding,
-            threads=config.threads,
+            threads=config.workers,
             page_timeout=config.page_timeout,
             page_extractor=page_extractor,
         )
