@@ -17,6 +17,7 @@ from html_pages import article_html
 from textreuse.cli import main
 from textreuse.errors import InputError, MissingExtraError, OutputError
 from textreuse.io.corpus import ingest_corpus
+from textreuse.io.formats import INGEST_REJECTED
 from textreuse.io.html import PageTask, decode_html, extract_page
 from textreuse.io.readers import RecordReader
 
@@ -335,6 +336,41 @@ def test_ingest_corpus_writes_records_and_rejects(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is the input"):
         ingest_corpus([out], out, overwrite=True)
     assert pq.read_table(out).num_rows == len(rows)
+
+
+def test_an_ingested_corpus_runs_like_its_inputs(tmp_path: Path) -> None:
+    """``ingest`` then ``run`` on the corpus gives the documents of ``run`` on the pages,
+    and the page the ingest rejected is counted as rejected again, not lost."""
+    import textreuse
+
+    folder = tmp_path / "pages"
+    write_pages(folder)
+    corpus = tmp_path / "corpus.parquet"
+    ingest_corpus([folder], corpus, threads=1)
+    direct = textreuse.run([folder], tmp_path / "direct", threads=1, progress="none")
+    via = textreuse.run([corpus], tmp_path / "via", threads=1, progress="none")
+    for key in ("read", "ok", "empty", "rejected"):
+        assert via["input_counts"][key] == direct["input_counts"][key], key
+    assert via["input_counts"]["rejected_by_reason"] == {INGEST_REJECTED: 1}
+    columns = ["doc_id", "text", "status", "site", "date", "title", "url"]
+    rows = {
+        name: sorted(
+            pq.read_table(tmp_path / name / "documents.parquet", columns=columns).to_pylist(),
+            key=lambda row: row["doc_id"],
+        )
+        for name in ("direct", "via")
+    }
+    assert rows["via"] == rows["direct"]
+    (reject,) = [json.loads(line) for line in (tmp_path / "via" / "rejects.jsonl").open()]
+    assert (reject["doc_id"], reject["location"]) == ("empty.html", "row 2")
+
+
+def test_ingest_output_must_be_named_parquet(tmp_path: Path) -> None:
+    page = tmp_path / "ferry.html"
+    page.write_text(article_html("Ferry", [FERRY, FERRY_2]))
+    with pytest.raises(OutputError, match=r"must end in \.parquet"):
+        ingest_corpus([page], tmp_path / "corpus.jsonl", threads=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ferry.html"]
 
 
 def test_ingest_command(tmp_path: Path) -> None:

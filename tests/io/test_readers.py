@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from textreuse.errors import DuplicateIdError, InputError
+from textreuse.io.formats import INGEST_REJECTED
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import RECORD_SCHEMA
 
@@ -467,6 +468,36 @@ def test_parquet_null_values_rejected_per_row(tmp_path: Path) -> None:
         ("row 3", "field 'text' must be a string, got null"),
     ]
     assert [r["status"] for r in rows] == ["ok", "rejected", "rejected"]
+
+
+def test_parquet_corpus_of_ingest_reads_doc_id_and_rejects_its_rejected_rows(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus.parquet"
+    table = {
+        "doc_id": ["a", "f.jsonl#line 2", "c"],
+        "text": ["alpha", None, " "],
+        "site": ["s", None, None],
+        "status": ["ok", "rejected", "empty"],
+    }
+    pq.write_table(pa.table(table), corpus)
+    rows, reader = read_paths(corpus)
+    assert [(r["doc_id"], r["status"], r["site"]) for r in rows] == [
+        ("a", "ok", "s"),
+        ("f.jsonl#line 2", "rejected", None),
+        ("c", "empty", None),
+    ]
+    assert [(r.location, r.reason) for r in reader.rejects] == [("row 2", INGEST_REJECTED)]
+    # a file with an id column of its own is read by it, whatever else it holds
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"id": ["x", "y", "z"], **table}), plain)
+    rows, reader = read_paths(plain)
+    assert [(r["doc_id"], r["status"]) for r in rows] == [
+        ("x", "ok"),
+        ("y", "rejected"),
+        ("z", "empty"),
+    ]
+    assert reader.rejects[0].reason == "field 'text' must be a string, got null"
 
 
 def test_not_a_parquet_file(tmp_path: Path) -> None:

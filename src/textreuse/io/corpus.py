@@ -3,8 +3,9 @@
 The corpus holds one row per input record with the columns of
 :data:`textreuse.schema.RECORD_SCHEMA` (``doc_id``, ``text``, metadata, ``status``,
 ``source``, ``location``); for HTML and WARC input ``text`` is the extracted main text.
-It can be passed to ``textreuse run`` like any Parquet input once filtered to
-``status = 'ok'`` rows. Rejected records are listed beside it in
+It can be passed to ``textreuse run`` as it is: the run reads ``doc_id`` as the id and
+counts each row the ingest rejected as rejected again (see
+:func:`textreuse.io.formats.read_parquet`). Rejected records are listed beside it in
 ``NAME.rejects.jsonl``. Both files are written under a temporary name and renamed into
 place, so a failed run leaves nothing that looks complete.
 """
@@ -33,7 +34,7 @@ __all__ = ["ingest_corpus", "rejects_path"]
 
 def rejects_path(out: Path) -> Path:
     """Where the rejects of corpus ``out`` go: ``corpus.parquet`` -> ``corpus.rejects.jsonl``."""
-    stem = out.name[: -len(".parquet")] if out.name.endswith(".parquet") else out.name
+    stem = out.name[: -len(".parquet")] if out.name.lower().endswith(".parquet") else out.name
     return out.with_name(f"{stem}.rejects.jsonl")
 
 
@@ -54,6 +55,11 @@ def ingest_corpus(
     """
     config = RunConfig.from_options(**options)
     target = Path(out)
+    if not target.name.lower().endswith(".parquet"):
+        raise OutputError(
+            f"--out {out}: ingest writes a Parquet corpus, so its name must end in .parquet "
+            "(a .jsonl or .csv name would hold Parquet that no reader expects)"
+        )
     rejects_target = rejects_path(target)
     for written in (target, rejects_target):
         check_output_spares_inputs(written, list(inputs))

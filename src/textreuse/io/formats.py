@@ -22,7 +22,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 
@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from textreuse.errors import ConfigError
-from textreuse.schema import METADATA_FIELDS
+from textreuse.schema import METADATA_FIELDS, STATUS_REJECTED
 
 #: Every column or key a record may carry; anything else is ignored.
 KNOWN_FIELDS: tuple[str, ...] = ("id", "text", *METADATA_FIELDS)
@@ -307,6 +307,20 @@ def _quoted(names: list[str]) -> str:
 # ----------------------------------------------------------------------------- Parquet
 
 
+#: Columns that mark a corpus written by ``textreuse ingest`` (``doc_id`` for ``id``,
+#: and each record's ``status``).
+_INGEST_CORPUS_COLUMNS = frozenset({"doc_id", "text", "status"})
+
+#: Why a row that ``textreuse ingest`` rejected is rejected again when it is read.
+INGEST_REJECTED = "rejected by textreuse ingest (its reason is in the corpus's rejects file)"
+
+
+def is_ingest_corpus(columns: Iterable[str]) -> bool:
+    """Whether a Parquet file with these columns is a corpus written by ``textreuse ingest``."""
+    names = set(columns)
+    return names >= _INGEST_CORPUS_COLUMNS and "id" not in names
+
+
 def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Iterator[RawRecord]:
     """Stream a Parquet file in batches of ``batch_rows`` rows, reading only known columns
     (``data``: its bytes, as for :func:`read_jsonl`).
@@ -316,6 +330,10 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
     type, or a missing ``id``/``text`` column, makes the file unusable (the reason says
     how many rows were not read). Locations are ``row N`` (1-based); a failure part-way
     yields one record at ``row N onwards``.
+
+    A corpus written by ``textreuse ingest`` (see :func:`is_ingest_corpus`) is read too:
+    its ``doc_id`` is the id, and a row it rejected is rejected again, with
+    :data:`INGEST_REJECTED` as the reason, so that it is counted once more and not lost.
     """
     try:
         parquet = pq.ParquetFile(path if data is None else pa.BufferReader(data))
@@ -329,27 +347,35 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
     with parquet:
         total = parquet.metadata.num_rows
         unread = f"its {total} row{'' if total == 1 else 's'} not read"
-        missing = [name for name in ("id", "text") if name not in schema.names]
+        corpus = is_ingest_corpus(schema.names)
+        # the file's column for each field: an ingest corpus names the id doc_id
+        names = {name: "doc_id" if corpus and name == "id" else name for name in KNOWN_FIELDS}
+        missing = [names[name] for name in ("id", "text") if names[name] not in schema.names]
         if missing:
             raise FileProblem(
                 f"missing required column {_quoted(missing)}; the file has "
                 f"{_quoted(schema.names)}; {unread}"
             )
-        columns = [name for name in KNOWN_FIELDS if name in schema.names]
-        for name in columns:
-            problem = _parquet_type_problem(name, schema.field(name).type)
+        fields_read = [name for name in KNOWN_FIELDS if names[name] in schema.names]
+        for name in fields_read:
+            problem = _parquet_type_problem(name, schema.field(names[name]).type)
             if problem:
                 raise FileProblem(f"{problem}; {unread}")
+        columns = [names[name] for name in fields_read] + (["status"] if corpus else [])
         row_no = 0
         try:
             for batch in parquet.iter_batches(batch_size=batch_rows, columns=columns):
                 values = {
-                    name: _as_strings(batch.column(index)).to_pylist()
-                    for index, name in enumerate(batch.schema.names)
+                    column: _as_strings(batch.column(index)).to_pylist()
+                    for index, column in enumerate(batch.schema.names)
                 }
                 for offset in range(batch.num_rows):
-                    fields = {name: column[offset] for name, column in values.items()}
-                    yield RawRecord(f"row {row_no + offset + 1}", fields)
+                    location = f"row {row_no + offset + 1}"
+                    fields = {name: values[names[name]][offset] for name in fields_read}
+                    if corpus and values["status"][offset] == STATUS_REJECTED:
+                        yield RawRecord(location, {"id": fields["id"]}, INGEST_REJECTED)
+                    else:
+                        yield RawRecord(location, fields)
                 row_no += batch.num_rows
         except (OSError, pa.ArrowException) as exc:
             yield RawRecord(
