@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -233,10 +233,16 @@ def run(
     except TextReuseError as error:
         raise click.ClickException(with_notes(str(error), error)) from error
     except KeyboardInterrupt as interrupt:
-        click.echo(with_notes("Interrupted.", interrupt), err=True)
-        raise SystemExit(130) from None
+        stop_interrupted(interrupt)
     if not quiet:
         print_run_summary(manifest, out)
+
+
+def stop_interrupted(interrupt: KeyboardInterrupt) -> NoReturn:
+    """After Ctrl-C: say so (with the notes on what was kept) and exit with status 130,
+    as a shell does for a command stopped by SIGINT."""
+    click.echo(with_notes("Interrupted.", interrupt), err=True)
+    raise SystemExit(130) from None
 
 
 def with_notes(message: str, error: BaseException) -> str:
@@ -271,9 +277,17 @@ def ingest(
     from textreuse.io.corpus import ingest_corpus
 
     try:
-        summary = ingest_corpus(list(inputs), out, overwrite=overwrite, **options)
+        summary = ingest_corpus(
+            list(inputs),
+            out,
+            overwrite=overwrite,
+            progress="none" if quiet else "auto",
+            **options,
+        )
     except TextReuseError as error:
         raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt as interrupt:
+        stop_interrupted(interrupt)
     if not quiet:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
 

@@ -380,12 +380,33 @@ def test_ingest_command(tmp_path: Path) -> None:
     args = ["ingest", str(page), "--out", str(out), "--threads", "1", "--page-timeout", "20"]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)  # progress goes to standard error
+    assert "] reading input" in result.stderr
     assert summary["input_counts"]["ok"] == 1
     assert FERRY in pq.read_table(out).column("text")[0].as_py()
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 1
     assert "already exists" in again.output
+    quiet = CliRunner().invoke(main, [*args, "--overwrite", "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_interrupted_ingest_leaves_nothing_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "ferry.html"
+    page.write_text(article_html("Ferry", [FERRY, FERRY_2]))
+
+    def interrupted(self: object) -> Any:
+        yield from ()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(RecordReader, "batches", interrupted)
+    out = tmp_path / "corpus.parquet"
+    result = CliRunner().invoke(main, ["ingest", str(page), "--out", str(out), "-q"])
+    assert result.exit_code == 130
+    assert result.output == "Interrupted.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ferry.html"]
 
 
 def test_run_on_html_pages(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from textreuse.io.html import Extractor
 from textreuse.io.readers import RecordReader
 from textreuse.manifest import reason_kind
 from textreuse.output import check_output_spares_inputs
+from textreuse.progress import Reporter
 from textreuse.schema import RECORD_SCHEMA
 
 __all__ = ["ingest_corpus", "rejects_path"]
@@ -44,14 +45,16 @@ def ingest_corpus(
     *,
     overwrite: bool = False,
     page_extractor: Extractor | None = None,
+    progress: str = "auto",
     **options: Any,
 ) -> dict[str, Any]:
     """Read ``inputs`` into the Parquet file ``out``; returns the counts.
 
     ``options`` are the reading options of :class:`~textreuse.config.RunConfig`
     (``threads``, ``page_timeout``, ``on_error``, ``max_doc_chars``,
-    ``txt_fallback_encoding``, ``batch_size``). Raises :class:`OutputError` if ``out``
-    exists and ``overwrite`` is false.
+    ``txt_fallback_encoding``, ``batch_size``). ``progress`` is as for
+    :func:`textreuse.run`: a bar on a terminal, log lines otherwise (``auto``), or
+    ``none``. Raises :class:`OutputError` if ``out`` exists and ``overwrite`` is false.
     """
     config = RunConfig.from_options(**options)
     target = Path(out)
@@ -76,9 +79,14 @@ def ingest_corpus(
     temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     temp_rejects = rejects_target.with_name(f".{rejects_target.name}.tmp-{os.getpid()}")
     try:
-        with pq.ParquetWriter(temp, RECORD_SCHEMA, compression="zstd") as writer:
+        with (
+            Reporter(progress) as reporter,
+            pq.ParquetWriter(temp, RECORD_SCHEMA, compression="zstd") as writer,
+        ):
+            reporter.stage("reading input")
             for batch in reader.batches():
                 writer.write_batch(batch)
+                reporter.advance(batch.num_rows)
         with temp_rejects.open("w", encoding="utf-8") as handle:
             for reject in reader.rejects:
                 handle.write(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n")
