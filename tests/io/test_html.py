@@ -20,6 +20,7 @@ from textreuse.io.corpus import ingest_corpus
 from textreuse.io.formats import INGEST_REJECTED
 from textreuse.io.html import PageTask, decode_html, extract_page
 from textreuse.io.readers import RecordReader
+from textreuse.manifest import reason_kind
 
 FERRY = (
     "The harbour authority confirmed on Tuesday that the evening ferry between Port Alden "
@@ -349,18 +350,22 @@ def test_an_ingested_corpus_runs_like_its_inputs(tmp_path: Path) -> None:
     ingest_corpus([folder], corpus, threads=1)
     direct = textreuse.run([folder], tmp_path / "direct", threads=1, progress="none")
     via = textreuse.run([corpus], tmp_path / "via", threads=1, progress="none")
+    # a run's documents.parquet is such a corpus too
+    again = tmp_path / "direct" / "documents.parquet"
+    rerun = textreuse.run([again], tmp_path / "rerun", threads=1, progress="none")
     for key in ("read", "ok", "empty", "rejected"):
         assert via["input_counts"][key] == direct["input_counts"][key], key
-    assert via["input_counts"]["rejected_by_reason"] == {INGEST_REJECTED: 1}
+        assert rerun["input_counts"][key] == direct["input_counts"][key], key
+    assert via["input_counts"]["rejected_by_reason"] == {reason_kind(INGEST_REJECTED): 1}
     columns = ["doc_id", "text", "status", "site", "date", "title", "url"]
     rows = {
         name: sorted(
             pq.read_table(tmp_path / name / "documents.parquet", columns=columns).to_pylist(),
             key=lambda row: row["doc_id"],
         )
-        for name in ("direct", "via")
+        for name in ("direct", "via", "rerun")
     }
-    assert rows["via"] == rows["direct"]
+    assert rows["via"] == rows["direct"] == rows["rerun"]
     (reject,) = [json.loads(line) for line in (tmp_path / "via" / "rejects.jsonl").open()]
     assert (reject["doc_id"], reject["location"]) == ("empty.html", "row 2")
 

@@ -307,16 +307,16 @@ def _quoted(names: list[str]) -> str:
 # ----------------------------------------------------------------------------- Parquet
 
 
-#: Columns that mark a corpus written by ``textreuse ingest`` (``doc_id`` for ``id``,
-#: and each record's ``status``).
+#: Columns that mark a corpus written by textreuse: the corpus of ``textreuse ingest``
+#: or a run's ``documents.parquet`` (``doc_id`` for ``id``, and each record's ``status``).
 _INGEST_CORPUS_COLUMNS = frozenset({"doc_id", "text", "status"})
 
-#: Why a row that ``textreuse ingest`` rejected is rejected again when it is read.
-INGEST_REJECTED = "rejected by textreuse ingest (its reason is in the corpus's rejects file)"
+#: Why a row rejected when such a corpus was written is rejected again when it is read.
+INGEST_REJECTED = "rejected when this textreuse corpus was written; its rejects file says why"
 
 
 def is_ingest_corpus(columns: Iterable[str]) -> bool:
-    """Whether a Parquet file with these columns is a corpus written by ``textreuse ingest``."""
+    """Whether a Parquet file with these columns is a corpus written by textreuse."""
     names = set(columns)
     return names >= _INGEST_CORPUS_COLUMNS and "id" not in names
 
@@ -331,7 +331,7 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
     how many rows were not read). Locations are ``row N`` (1-based); a failure part-way
     yields one record at ``row N onwards``.
 
-    A corpus written by ``textreuse ingest`` (see :func:`is_ingest_corpus`) is read too:
+    A corpus written by textreuse (see :func:`is_ingest_corpus`) is read too:
     its ``doc_id`` is the id, and a row it rejected is rejected again, with
     :data:`INGEST_REJECTED` as the reason, so that it is counted once more and not lost.
     """
