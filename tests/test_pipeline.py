@@ -657,6 +657,14 @@ def test_output_that_holds_the_working_folder_is_refused(
     assert (here / "out" / "manifest.json").is_file()
 
 
+def test_an_input_given_twice_is_refused_before_any_output(
+    tmp_path: Path, corpus_jsonl: Path
+) -> None:
+    with pytest.raises(ConfigError, match="is given twice"):
+        run_quick([corpus_jsonl, corpus_jsonl], tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_output_that_is_a_file_is_refused(tmp_path: Path, corpus_jsonl: Path) -> None:
     out = tmp_path / "notes.txt"
     out.write_text("keep me")

@@ -55,7 +55,7 @@ from textreuse.engine.plan import (
 )
 from textreuse.errors import ConfigError
 from textreuse.io.html import require_html_extra
-from textreuse.io.readers import RecordReader, is_page_file, is_uri
+from textreuse.io.readers import RecordReader, check_distinct_inputs, is_page_file, is_uri
 from textreuse.manifest import Manifest
 from textreuse.output import (
     OutputFolder,
@@ -183,6 +183,7 @@ def _check_inputs(inputs: Sequence[str | Path], engine: str) -> None:
     a URI naming an HTML page or a WARC file needs the ``html`` extra here too."""
     uris = [str(path) for path in inputs if is_uri(path)]
     if not uris:
+        check_distinct_inputs([os.fspath(path) for path in inputs])  # before any output
         return
     if engine != "spark":
         raise ConfigError(f"{uris[0]} is a URI: URIs are read with --engine spark")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from textreuse.errors import DuplicateIdError, InputError
+from textreuse.errors import ConfigError, DuplicateIdError, InputError
 from textreuse.io.formats import INGEST_REJECTED
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import RECORD_SCHEMA
@@ -641,3 +641,27 @@ def test_jsonl_text_roundtrip(tmp_path: Path, text: str) -> None:
     rows = [row for batch in reader.batches() for row in batch.to_pylist()]
     assert rows[0]["text"] == text
     assert rows[0]["status"] == ("ok" if text.strip() else "empty")
+
+
+def test_an_input_given_twice_or_inside_an_input_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    one = write_jsonl(folder / "one.jsonl", [{"id": "a", "text": "alpha"}])
+    (tmp_path / "link.jsonl").symlink_to(one)
+    (tmp_path / "same").symlink_to(folder)
+    cases = [
+        ([one, one], "is given twice"),
+        ([one, tmp_path / "link.jsonl"], "is given twice"),
+        ([folder, tmp_path / "same"], "is given twice"),
+        ([one, folder], r"one\.jsonl is inside the input folder"),
+        ([folder, one], r"one\.jsonl is inside the input folder"),
+    ]
+    for paths, message in cases:
+        with pytest.raises(ConfigError, match=message):
+            RecordReader(paths)
+    # a sibling whose name starts like the folder's is not inside it
+    sibling = tmp_path / "corpus-2"
+    sibling.mkdir()
+    two = write_jsonl(sibling / "two.jsonl", [{"id": "b", "text": "beta"}])
+    rows, _ = read_paths(folder, two)
+    assert [r["doc_id"] for r in rows] == ["a", "b"]

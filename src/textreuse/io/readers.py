@@ -52,6 +52,7 @@ import re
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
@@ -235,6 +236,30 @@ class _BatchBuilder:
         return pa.RecordBatch.from_arrays(arrays, schema=RECORD_SCHEMA)
 
 
+def check_distinct_inputs(paths: Sequence[str]) -> None:
+    """Refuse an input given twice, or one inside an input folder (symlinks followed):
+    its records would be read twice, and each second copy rejected as a duplicate id.
+
+    Raises:
+        ConfigError: naming both inputs.
+    """
+    given: dict[Path, str] = {}
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved in given:
+            raise ConfigError(
+                f"input {path} is given twice (also as {given[resolved]}); "
+                "its records would be read twice"
+            )
+        given[resolved] = path
+    for resolved, path in given.items():
+        folder = next((given[p] for p in resolved.parents if p in given), None)
+        if folder is not None:
+            raise ConfigError(
+                f"input {path} is inside the input folder {folder}; its records would be read twice"
+            )
+
+
 class RecordReader:
     """Stream records from input files and folders as Arrow batches.
 
@@ -282,6 +307,7 @@ class RecordReader:
         self.batch_size = batch_size
         self.on_error = on_error
         self._inputs = [(os.fspath(path), input_kind(os.fspath(path))) for path in paths]
+        check_distinct_inputs([path for path, _ in self._inputs])
         if any(kind in ("html", "warc") for _, kind in self._inputs):
             require_html_extra()
         self._pages = pages or PageExtractor(threads, page_timeout, page_extractor)
