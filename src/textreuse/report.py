@@ -38,17 +38,16 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
     except duckdb.Error as error:
         reason = str(error).strip().splitlines()[0]
         raise OutputError(f"{folder}: cannot read its tables (damaged?): {reason}") from error
+    by_direction = tables.pop("passages_by_direction")
     return {
         "out": str(folder),
         "counts": {
             "documents": manifest.get("input_counts", {}),
             **manifest.get("output_counts", {}),
-            "passages_by_direction": {r["direction"]: r["n"] for r in tables["directions"]},
+            "passages_by_direction": {r["direction"]: r["n"] for r in by_direction},
         },
         "dates": manifest.get("dates", {}),
-        "top_clusters": tables["top_clusters"],
-        "top_site_pairs": tables["top_sites"],
-        "most_rewritten": tables["rewritten"],
+        **tables,
     }
 
 
@@ -64,7 +63,7 @@ def _read_manifest(path: Path) -> dict[str, Any]:
 
 
 def _summary_tables(folder: Path, top: int) -> dict[str, list[dict[str, Any]]]:
-    """The report's lists, queried from the output's Parquet tables."""
+    """The report's lists, queried from the output's Parquet tables, by report key."""
     con = duckdb.connect()
     try:
 
@@ -106,8 +105,8 @@ def _summary_tables(folder: Path, top: int) -> dict[str, list[dict[str, Any]]]:
     finally:
         con.close()
     return {
-        "directions": directions,
+        "passages_by_direction": directions,
         "top_clusters": top_clusters,
-        "top_sites": top_sites,
-        "rewritten": rewritten,
+        "top_site_pairs": top_sites,
+        "most_rewritten": rewritten,
     }

@@ -17,7 +17,7 @@ from html_pages import article_html
 from textreuse.cli import main
 from textreuse.errors import InputError, MissingExtraError, OutputError
 from textreuse.io.corpus import ingest_corpus
-from textreuse.io.formats import INGEST_REJECTED
+from textreuse.io.formats import CORPUS_REJECTED
 from textreuse.io.html import PageTask, decode_html, extract_page
 from textreuse.io.readers import RecordReader
 from textreuse.manifest import reason_kind
@@ -356,7 +356,7 @@ def test_an_ingested_corpus_runs_like_its_inputs(tmp_path: Path) -> None:
     for key in ("read", "ok", "empty", "rejected"):
         assert via["input_counts"][key] == direct["input_counts"][key], key
         assert rerun["input_counts"][key] == direct["input_counts"][key], key
-    assert via["input_counts"]["rejected_by_reason"] == {reason_kind(INGEST_REJECTED): 1}
+    assert via["input_counts"]["rejected_by_reason"] == {reason_kind(CORPUS_REJECTED): 1}
     columns = ["doc_id", "text", "status", "site", "date", "title", "url"]
     rows = {
         name: sorted(

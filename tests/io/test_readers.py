@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
-from textreuse.io.formats import INGEST_REJECTED
+from textreuse.io.formats import CORPUS_REJECTED
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import RECORD_SCHEMA
 
@@ -487,7 +487,7 @@ def test_parquet_corpus_of_ingest_reads_doc_id_and_rejects_its_rejected_rows(
         ("f.jsonl#line 2", "rejected", None),
         ("c", "empty", None),
     ]
-    assert [(r.location, r.reason) for r in reader.rejects] == [("row 2", INGEST_REJECTED)]
+    assert [(r.location, r.reason) for r in reader.rejects] == [("row 2", CORPUS_REJECTED)]
     # a file with an id column of its own is read by it, whatever else it holds
     plain = tmp_path / "plain.parquet"
     pq.write_table(pa.table({"id": ["x", "y", "z"], **table}), plain)

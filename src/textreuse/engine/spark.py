@@ -51,6 +51,7 @@ from textreuse.io.storage import child
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
 
 
 #: In a stored table's place, ``FOLDER#outN``: an output of a packed map, the
@@ -321,6 +322,12 @@ class SparkEngine:
             if self.class_archive is not None and self.class_archive.creating:
                 self.class_archive.finish(_stop_jvm())
 
+    def _read_stored(self, location: str, schema: StructType | None = None) -> DataFrame:
+        """A Parquet table this engine wrote at ``location``, read as that one place
+        (Spark's reader globs, so its name's glob characters are escaped)."""
+        reader = self.spark.read if schema is None else self.spark.read.schema(schema)
+        return reader.parquet(literal_location(location))
+
     def describe(self, stage: str) -> None:
         """Spark jobs from here on belong to job group ``textreuse:STAGE`` (in the
         Spark UI, the event log and the status tracker)."""
@@ -329,7 +336,7 @@ class SparkEngine:
     def load_parquet(self, name: str, path: str | Path) -> None:
         """Create view ``name`` over a Parquet file or folder (read when used, not cached)."""
         location = spark_location(path)
-        self._replace(name, self.spark.read.parquet(literal_location(location)))
+        self._replace(name, self._read_stored(location))
         self._stored[name] = location
 
     def run(self, step: Step, **params: Any) -> int:
@@ -371,7 +378,7 @@ class SparkEngine:
         ranged.withColumn("_place", F.monotonically_increasing_id()).write.mode(
             "overwrite"
         ).parquet(staged_path)
-        staged = self.spark.read.parquet(literal_location(staged_path))
+        staged = self._read_stored(staged_path)
         part = F.shiftright(F.col("_place"), _PART_SHIFT)
         counts = staged.groupBy(part.alias("_part")).count().collect()
         offsets, start = [], 0
@@ -416,7 +423,7 @@ class SparkEngine:
                 raise RuntimeError(f"cannot resume: table {name} was not stored")
             folder, column = _stored_place(path)
             if column:
-                packed = self.spark.read.parquet(literal_location(folder))
+                packed = self._read_stored(folder)
                 self._replace(name, _unpacked(packed, column))
                 self._stored[name] = path
             else:
@@ -497,7 +504,7 @@ class SparkEngine:
         mapped = frame.mapInArrow(_PackedBatches(job, packed), from_arrow_schema(packed))
         folder = self._new_table_path("+".join(names))
         mapped.write.mode("overwrite").parquet(folder)
-        stored = self.spark.read.schema(mapped.schema).parquet(literal_location(folder))
+        stored = self._read_stored(folder, mapped.schema)
         for index, name in enumerate(names):  # each output is read in place, not copied
             self._replace(name, _unpacked(stored, f"out{index}"))
             self._stored[name] = f"{folder}{PACKED_COLUMN_MARK}out{index}"
@@ -515,7 +522,7 @@ class SparkEngine:
         frame.observe(observed, F.count(F.lit(1)).alias("rows")).write.mode("overwrite").parquet(
             path
         )
-        self._replace(name, self.spark.read.schema(frame.schema).parquet(literal_location(path)))
+        self._replace(name, self._read_stored(path, frame.schema))
         self._stored[name] = path
         self._rows[name] = int(observed.get["rows"])
         return self._rows[name]
@@ -571,8 +578,7 @@ class SparkEngine:
                 unsettled = F.count(F.when(F.col("unsettled"), 1)).alias("unsettled")
                 path = child(folder, f"round-{round_no}")
                 frame.observe(observed, unsettled).write.parquet(path)
-                written = self.spark.read.schema(frame.schema).parquet(literal_location(path))
-                written.createOrReplaceTempView(star)
+                self._read_stored(path, frame.schema).createOrReplaceTempView(star)
                 if round_no > 1:
                     self.storage.delete(child(folder, f"round-{round_no - 1}"))
                 source = star

@@ -309,16 +309,16 @@ def _quoted(names: list[str]) -> str:
 
 #: Columns that mark a corpus written by textreuse: the corpus of ``textreuse ingest``
 #: or a run's ``documents.parquet`` (``doc_id`` for ``id``, and each record's ``status``).
-_INGEST_CORPUS_COLUMNS = frozenset({"doc_id", "text", "status"})
+_CORPUS_COLUMNS = frozenset({"doc_id", "text", "status"})
 
 #: Why a row rejected when such a corpus was written is rejected again when it is read.
-INGEST_REJECTED = "rejected when this textreuse corpus was written; its rejects file says why"
+CORPUS_REJECTED = "rejected when this textreuse corpus was written; its rejects file says why"
 
 
-def is_ingest_corpus(columns: Iterable[str]) -> bool:
+def is_textreuse_corpus(columns: Iterable[str]) -> bool:
     """Whether a Parquet file with these columns is a corpus written by textreuse."""
     names = set(columns)
-    return names >= _INGEST_CORPUS_COLUMNS and "id" not in names
+    return names >= _CORPUS_COLUMNS and "id" not in names
 
 
 def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Iterator[RawRecord]:
@@ -331,9 +331,9 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
     how many rows were not read). Locations are ``row N`` (1-based); a failure part-way
     yields one record at ``row N onwards``.
 
-    A corpus written by textreuse (see :func:`is_ingest_corpus`) is read too:
+    A corpus written by textreuse (see :func:`is_textreuse_corpus`) is read too:
     its ``doc_id`` is the id, and a row it rejected is rejected again, with
-    :data:`INGEST_REJECTED` as the reason, so that it is counted once more and not lost.
+    :data:`CORPUS_REJECTED` as the reason, so that it is counted once more and not lost.
     """
     try:
         parquet = pq.ParquetFile(path if data is None else pa.BufferReader(data))
@@ -347,8 +347,8 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
     with parquet:
         total = parquet.metadata.num_rows
         unread = f"its {total} row{'' if total == 1 else 's'} not read"
-        corpus = is_ingest_corpus(schema.names)
-        # the file's column for each field: an ingest corpus names the id doc_id
+        corpus = is_textreuse_corpus(schema.names)
+        # the file's column for each field: a textreuse corpus names the id doc_id
         names = {name: "doc_id" if corpus and name == "id" else name for name in KNOWN_FIELDS}
         missing = [names[name] for name in ("id", "text") if names[name] not in schema.names]
         if missing:
@@ -358,7 +358,7 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
             )
         fields_read = [name for name in KNOWN_FIELDS if names[name] in schema.names]
         for name in fields_read:
-            problem = _parquet_type_problem(name, schema.field(names[name]).type)
+            problem = _parquet_type_problem(name, schema.field(names[name]).type, names[name])
             if problem:
                 raise FileProblem(f"{problem}; {unread}")
         columns = [names[name] for name in fields_read] + (["status"] if corpus else [])
@@ -373,7 +373,7 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
                     location = f"row {row_no + offset + 1}"
                     fields = {name: values[names[name]][offset] for name in fields_read}
                     if corpus and values["status"][offset] == STATUS_REJECTED:
-                        yield RawRecord(location, {"id": fields["id"]}, INGEST_REJECTED)
+                        yield RawRecord(location, {"id": fields["id"]}, CORPUS_REJECTED)
                     else:
                         yield RawRecord(location, fields)
                 row_no += batch.num_rows
@@ -384,7 +384,8 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
             )
 
 
-def _parquet_type_problem(name: str, type_: pa.DataType) -> str | None:
+def _parquet_type_problem(name: str, type_: pa.DataType, column: str) -> str | None:
+    """Why the file's ``column``, read as field ``name``, has an unusable type; None if fine."""
     if pa.types.is_dictionary(type_):
         type_ = type_.value_type
     if _is_string(type_):
@@ -405,7 +406,7 @@ def _parquet_type_problem(name: str, type_: pa.DataType) -> str | None:
         ):
             return None
         allowed = "string, number, date or timestamp"
-    return f"column '{name}' has type {type_}, expected {allowed}"
+    return f"column '{column}' has type {type_}, expected {allowed}"
 
 
 def _is_string(type_: pa.DataType) -> bool:
