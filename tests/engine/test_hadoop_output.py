@@ -56,6 +56,8 @@ def test_hadoop_storage_file_operations(tmp_path: Path, spark_session: Any) -> N
     fs.delete(f"{base}/d")
     fs.delete(f"{base}/d")  # missing: nothing to do
     assert not (tmp_path / "d").exists()
+    with pytest.raises(OSError, match=r"cannot read .*missing\.json"):
+        fs.read_text(f"{base}/missing.json")  # as a local file: OSError, not Java's error
 
 
 def test_locations_keep_local_names_literal() -> None:
@@ -87,6 +89,13 @@ def test_spark_writes_a_uri_with_the_local_results_and_resumes_there(
     assert (markers / "align.json").is_file() and not (markers / "cluster.json").exists()
     stored = json.loads((markers / "align.json").read_text())["tables"]
     assert all(place.startswith(tmp_path.as_uri()) for place in stored.values())
+
+    key_file = tmp_path / ".remote.partial" / "_work" / "run.json"
+    key = key_file.read_bytes()
+    key_file.unlink()
+    with pytest.raises(ConfigError, match=r"run\.json is missing or damaged"):
+        _run(out_uri, resume=True)
+    key_file.write_bytes(key)
 
     manifest = _run(out_uri, resume=True)
     assert manifest["resumed_stages"][-1] == "align"

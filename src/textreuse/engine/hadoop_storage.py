@@ -95,11 +95,14 @@ class HadoopStorage:
 
     def read_text(self, location: str) -> str:
         fs, path = self._resolve(location)
-        stream = fs.open(path)
         try:
-            data = self._jvm.org.apache.commons.io.IOUtils.toByteArray(stream)
-        finally:
-            stream.close()
+            stream = fs.open(path)
+            try:
+                data = self._jvm.org.apache.commons.io.IOUtils.toByteArray(stream)
+            finally:
+                stream.close()
+        except Exception as error:  # py4j: a missing file is a Java FileNotFoundException
+            raise OSError(f"cannot read {location}: {_java_message(error)}") from error
         return bytes(data).decode("utf-8")
 
     def write_text(self, location: str, content: str) -> None:

@@ -47,7 +47,9 @@ class Storage(Protocol):
         """Move ``source`` to ``target``, which must not exist."""
         ...
 
-    def read_text(self, location: str) -> str: ...
+    def read_text(self, location: str) -> str:
+        """A UTF-8 file's text; :class:`OSError` if it cannot be read."""
+        ...
 
     def write_text(self, location: str, content: str) -> None:
         """Write a UTF-8 file through a temporary name, then rename it into place."""
