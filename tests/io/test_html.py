@@ -367,7 +367,10 @@ def test_an_ingested_corpus_runs_like_its_inputs(tmp_path: Path) -> None:
     }
     assert rows["via"] == rows["direct"] == rows["rerun"]
     (reject,) = [json.loads(line) for line in (tmp_path / "via" / "rejects.jsonl").open()]
-    assert (reject["doc_id"], reject["location"]) == ("empty.html", "row 2")
+    assert (reject["doc_id"], reject["location"]) == (
+        "empty.html",
+        f"row 2 (first read from {folder / 'empty.html'})",
+    )
 
 
 def test_ingest_output_must_be_named_parquet(tmp_path: Path) -> None:

@@ -500,6 +500,32 @@ def test_parquet_corpus_of_ingest_reads_doc_id_and_rejects_its_rejected_rows(
     assert reader.rejects[0].reason == "field 'text' must be a string, got null"
 
 
+def test_parquet_corpus_rows_name_where_they_were_first_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.parquet"
+    table = {
+        "doc_id": ["a", "b", "c"],
+        "text": ["alpha", None, "gamma"],
+        "status": ["ok", "rejected", "ok"],
+        "source": ["feeds/x.jsonl", "crawl.warc.gz", None],
+        # a corpus made from a corpus already names the first place
+        "location": ["line 7", "record 3", "row 5 (first read from pages empty.html)"],
+    }
+    pq.write_table(pa.table(table), corpus)
+    rows, reader = read_paths(corpus)
+    assert [r["location"] for r in rows] == [
+        "row 1 (first read from feeds/x.jsonl line 7)",
+        "row 2 (first read from crawl.warc.gz record 3)",
+        "row 3 (first read from pages empty.html)",
+    ]
+    assert [r.location for r in reader.rejects] == [
+        "row 2 (first read from crawl.warc.gz record 3)"
+    ]
+    # origin columns of another type are not a textreuse corpus's: rows are named plainly
+    pq.write_table(pa.table({**table, "location": [7, 3, 5]}), corpus)
+    rows, _ = read_paths(corpus)
+    assert [r["location"] for r in rows] == ["row 1", "row 2", "row 3"]
+
+
 def test_not_a_parquet_file(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     path.write_bytes(b"this is not parquet at all")

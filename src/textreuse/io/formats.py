@@ -311,6 +311,9 @@ def _quoted(names: list[str]) -> str:
 #: or a run's ``documents.parquet`` (``doc_id`` for ``id``, and each record's ``status``).
 _CORPUS_COLUMNS = frozenset({"doc_id", "text", "status"})
 
+#: Columns of such a corpus that say where each row was first read (file, place in it).
+_ORIGIN_COLUMNS = ("source", "location")
+
 #: Why a row rejected when such a corpus was written is rejected again when it is read.
 CORPUS_REJECTED = "rejected when this textreuse corpus was written; its rejects file says why"
 
@@ -334,6 +337,8 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
     A corpus written by textreuse (see :func:`is_textreuse_corpus`) is read too:
     its ``doc_id`` is the id, and a row it rejected is rejected again, with
     :data:`CORPUS_REJECTED` as the reason, so that it is counted once more and not lost.
+    Its row's location also names where the row was first read (its ``source`` and
+    ``location`` columns), so a run on the corpus still points at the original input.
     """
     try:
         parquet = pq.ParquetFile(path if data is None else pa.BufferReader(data))
@@ -361,7 +366,11 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
             problem = _parquet_type_problem(name, schema.field(names[name]).type, names[name])
             if problem:
                 raise FileProblem(f"{problem}; {unread}")
-        columns = [names[name] for name in fields_read] + (["status"] if corpus else [])
+        # where each row of a textreuse corpus was first read, kept in its location
+        origin = [name for name in _ORIGIN_COLUMNS if corpus and name in schema.names]
+        if origin and not all(_is_string(schema.field(name).type) for name in origin):
+            origin = []
+        columns = [names[name] for name in fields_read] + (["status"] if corpus else []) + origin
         row_no = 0
         try:
             for batch in parquet.iter_batches(batch_size=batch_rows, columns=columns):
@@ -371,6 +380,9 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
                 }
                 for offset in range(batch.num_rows):
                     location = f"row {row_no + offset + 1}"
+                    first_read = _first_read(*(values[name][offset] for name in origin))
+                    if first_read:
+                        location += f" (first read from {first_read})"
                     fields = {name: values[names[name]][offset] for name in fields_read}
                     if corpus and values["status"][offset] == STATUS_REJECTED:
                         yield RawRecord(location, {"id": fields["id"]}, CORPUS_REJECTED)
@@ -382,6 +394,20 @@ def read_parquet(path: str, batch_rows: int, data: bytes | None = None) -> Itera
                 f"row {row_no + 1} onwards",
                 error=f"cannot read Parquet data: {exc}; rows {row_no + 1} to {total} not read",
             )
+
+
+_NESTED_ORIGIN = re.compile(r"row \d+ \(first read from (.+)\)", re.DOTALL)
+
+
+def _first_read(source: str | None = None, location: str | None = None) -> str:
+    """Where a corpus row was first read: its ``source`` and ``location``, or, for a
+    corpus made from a corpus, the place its own location already names."""
+    nested = _NESTED_ORIGIN.fullmatch(location or "")
+    if nested:
+        return nested.group(1)
+    if location == "file":  # a whole file (a text file or a page): its path says it all
+        location = None
+    return " ".join(part for part in (source, location) if part)
 
 
 def _parquet_type_problem(name: str, type_: pa.DataType, column: str) -> str | None:
