@@ -253,6 +253,60 @@ def test_offsets_are_code_points_in_non_ascii_text(tmp_path: Path) -> None:
     assert max(p["b_end"] for p in passages) == len(texts["b"]) - len(" 🚢")
 
 
+# A news sentence and a spun copy (words swapped, dropped and added), in Chinese and
+# in Japanese, written without spaces between words.
+ZH_SOURCE = (
+    "北京时间十一月二日，美国中央情报局局长威廉·伯恩斯飞往莫斯科，就俄罗斯在乌克兰边境"
+    "集结军队一事与俄方当面对质。十一月十七日，美国情报官员与北约盟国分享了他们的调查结果。"
+)
+ZH_SPUN = (
+    "十一月二日，中情局局长威廉·伯恩斯曾飞抵莫斯科，就俄罗斯在乌克兰边境集结部队一事与俄方"
+    "对质。十一月十七日，美国情报官员同北约盟国分享了调查结果。"
+)
+JA_SOURCE = (
+    "東京都は二日、新型コロナウイルスの感染者が新たに三百人確認されたと発表した。"
+    "都内の累計感染者数は一万人を超えた。"
+)
+JA_SPUN = (
+    "東京都によると、二日、新型コロナウイルスの感染者が新たに三百人確認された。"
+    "都内の累計感染者数は一万人を超えたという。"
+)
+ZH_OTHER = "今天天气很好，我们去公园散步。公园里有很多人在锻炼身体，孩子们在草地上玩耍。"
+JA_OTHER = "今日は朝から雨が降っていたので、家で本を読んで過ごしました。"
+ZH_UNRELATED = (
+    "昨天下午，市政府召开新闻发布会，介绍了今年的城市交通建设计划。美国和俄罗斯的"
+    "官员没有出席，北约也没有发表评论。"
+)
+
+
+def test_reuse_in_chinese_and_japanese_is_found(tmp_path: Path) -> None:
+    """Each character of a script written without spaces is a word, so a spun copy is
+    aligned there as in English; unrelated texts in those scripts are not."""
+    records = [
+        {"id": "zh-source", "text": ZH_OTHER + ZH_SOURCE + "记者报道。"},
+        {"id": "zh-copy", "text": "新闻：" + ZH_SPUN + "（完）"},
+        {"id": "ja-source", "text": JA_OTHER + "\n\n" + JA_SOURCE},
+        {"id": "ja-copy", "text": JA_SPUN + "以上です。"},
+        {"id": "other", "text": ZH_UNRELATED},
+    ]
+    out = tmp_path / "out"
+    run_quick([write_jsonl(tmp_path / "in.jsonl", records)], out)
+    texts = texts_of(out)
+    pairs = {tuple(sorted((p["doc_a"], p["doc_b"]))) for p in read_table(out, "passages")}
+    assert pairs == {("zh-copy", "zh-source"), ("ja-copy", "ja-source")}
+    for source, copy, plain in (
+        ("zh-source", "zh-copy", ZH_SOURCE),
+        ("ja-source", "ja-copy", JA_SOURCE),
+    ):
+        (passage,) = pair_passages(out, source, copy)
+        start = texts[source].index(plain)
+        # the copy's passage covers most of its rewritten text, the source's stays
+        # inside the source's text (no run-over into the neighbours)
+        assert covered([passage[:2]], start, start + len(plain)) > 0.85
+        assert start <= passage[0] and passage[1] <= start + len(plain)
+        assert passage[3] - passage[2] > 0.85 * (len(texts[copy]) - 6)
+
+
 def test_passage_ids_unique(corpus_run: OutRun) -> None:
     out, _ = corpus_run
     ids = [p["passage_id"] for p in read_table(out, "passages")]

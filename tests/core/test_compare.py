@@ -74,6 +74,15 @@ def test_empty_texts() -> None:
     assert textreuse.compare(STORY, "").score == 0.0
 
 
+def test_chinese_spun_copy_scores_far_above_unrelated_text() -> None:
+    source = "美国中央情报局局长威廉·伯恩斯十一月二日飞往莫斯科，就军队集结一事与俄方当面对质。"
+    spun = "十一月二日，中情局局长威廉·伯恩斯曾飞抵莫斯科，就部队集结一事与俄方对质。"
+    unrelated = "昨天下午，市政府召开新闻发布会，介绍了今年的城市交通建设计划。"
+    result = textreuse.compare(source, spun)
+    assert len(result.passages) == 1 and result.score > 0.6
+    assert textreuse.compare(source, unrelated).score < 0.2
+
+
 def test_partial_reuse_score() -> None:
     a = OTHER_A + " " + QUOTE
     b = QUOTE + "\n\n" + STORY

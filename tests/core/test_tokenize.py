@@ -9,16 +9,42 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from textreuse.core.tokenize import normalize, sentence_starts, tokenize, words
+from textreuse.core.tokenize import (
+    NO_SPACE_CHARS,
+    normalize,
+    sentence_starts,
+    tokenize,
+    words,
+)
 
 # Text mixing letters, digits, punctuation, every kind of line break and non-ASCII.
 _ALPHABET = st.sampled_from(
     [
         *"abcXYZ019 .,;:!?'\"()-\t",
-        *["\n", "\r\n", "\r", "\u00a0", "\u2028", "é", "ß", "İ", "Σ", "ﬁ", "日本", "🙂", "’", "”"],
+        *[
+            "\n",
+            "\r\n",
+            "\r",
+            "\u00a0",
+            "\u2028",
+            "é",
+            "ß",
+            "İ",
+            "Σ",
+            "ﬁ",
+            "日本",
+            "ひら",
+            "カナ",
+            "。",
+            "🙂",
+            "’",
+            "”",
+        ],
     ]
 )
 _WORD = re.compile(r"\w+")
+_NO_SPACE = re.compile(f"[{NO_SPACE_CHARS}]")
+_RUN_CHAR = re.compile(f"[^\\W{NO_SPACE_CHARS}]")
 messy_text = st.one_of(st.text(), st.lists(_ALPHABET, max_size=80).map("".join))
 
 
@@ -55,6 +81,25 @@ def test_tokenize_keeps_offsets_with_crlf_and_unicode() -> None:
     assert tokens.words == [w.lower() for w in sliced]
 
 
+def test_chinese_and_japanese_characters_are_tokens_each() -> None:
+    """Scripts written without spaces: one token per character, or a whole clause
+    would be one token and never match a reworded copy."""
+    text = "美国中央情报局局长伯恩斯（Burns）飞往莫斯科。東京都はコロナ対策を発表した"
+    tokens = tokenize(text)
+    sliced = [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
+    assert sliced[:4] == ["美", "国", "中", "央"]
+    assert "Burns" in sliced and "コ" in sliced and "は" in sliced
+    assert all(len(piece) == 1 for piece in sliced if piece != "Burns")
+    assert tokens.words == words(text) == [piece.lower() for piece in sliced]
+    # Korean is written with spaces: its words stay whole
+    assert tokenize("서울 시장이 발표했다").words == ["서울", "시장이", "발표했다"]
+
+
+def test_full_width_sentence_end_splits_without_a_space() -> None:
+    text = "伯恩斯飞往莫斯科。十一月十七日，美国情报官员与北约分享了调查结果！他说：「完了。」之后"
+    assert _starts(text) == [0, text.index("十一月"), text.index("他说"), text.index("之后")]
+
+
 @pytest.mark.parametrize("text", ["", " ", "\r\n\r\n", "... -- !!", "\u00a0\t"])
 def test_tokenize_no_words(text: str) -> None:
     tokens = tokenize(text)
@@ -75,10 +120,14 @@ def test_tokenize_offsets_slice_original_text(text: str) -> None:
         assert previous_end <= start < end <= len(text)
         piece = text[start:end]
         assert word == normalize(piece) == piece.lower()
-        # each token is a maximal run of word characters
-        assert _WORD.fullmatch(piece)
-        assert start == 0 or not _WORD.match(text[start - 1])
-        assert end == len(text) or not _WORD.match(text[end])
+        # each token is one character of a script written without spaces, or a
+        # maximal run of other word characters
+        if _NO_SPACE.match(piece):
+            assert len(piece) == 1
+        else:
+            assert _WORD.fullmatch(piece) and not _NO_SPACE.search(piece)
+            assert start == 0 or not _RUN_CHAR.match(text[start - 1])
+            assert end == len(text) or not _RUN_CHAR.match(text[end])
         previous_end = end
     # nothing outside the tokens is a word character
     rest = list(text)

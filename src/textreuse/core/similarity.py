@@ -43,6 +43,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 from wordfreq import zipf_frequency
 
+from textreuse.core.tokenize import NO_SPACE_TOKEN_RE, TOKEN_RE, has_no_space_script
+
 LANGUAGE = "en"
 """Language of the word frequencies; the stemmer is Snowball's English one."""
 FUZZY_MIN = 0.8
@@ -58,7 +60,9 @@ COVERAGE_SHARE = 0.7
 NUMBER_PENALTY = 0.2
 """Largest reduction for numbers that differ (when both texts hold numbers)."""
 
-_TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|\w+")
+_NUMBER = r"\d+(?:[.,:]\d+)*"
+_TOKEN_RE = re.compile(rf"{_NUMBER}|{TOKEN_RE.pattern}")
+_NO_SPACE_TOKEN_RE = re.compile(rf"{_NUMBER}|{NO_SPACE_TOKEN_RE.pattern}")
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -120,7 +124,8 @@ def stem(word: str) -> str:
 def _prepare(text: str) -> _Words:
     words: list[str] = []
     is_number: list[bool] = []
-    for match in _TOKEN_RE.finditer(text.lower()):
+    pattern = _NO_SPACE_TOKEN_RE if has_no_space_script(text) else _TOKEN_RE
+    for match in pattern.finditer(text.lower()):
         token = match.group()
         number = token[0].isdigit() and token.replace(",", "").replace(".", "").isdigit()
         words.append(normalize_number(token) if number else token)

@@ -1,9 +1,12 @@
 """Word tokens with exact character offsets into the original text.
 
-Tokens are maximal runs of Unicode word characters (``\\w+``). Each token keeps
-its ``start``/``end`` offsets into the text exactly as given (no newline or
-Unicode normalisation happens before slicing), so ``text[start:end]`` is always
-the token as written. The *normalised* form, used for matching, is lowercased.
+Tokens are maximal runs of Unicode word characters (``\\w+``), except in the
+scripts written without spaces between words (Chinese, Japanese kana), where each
+character is a token: a whole clause is one run of word characters there, so
+runs would never match across rewordings. Each token keeps its ``start``/``end``
+offsets into the text exactly as given (no newline or Unicode normalisation
+happens before slicing), so ``text[start:end]`` is always the token as written.
+The *normalised* form, used for matching, is lowercased.
 """
 
 from __future__ import annotations
@@ -14,12 +17,24 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+#: Characters of scripts written without spaces between words, each one token:
+#: Hiragana and Katakana, Bopomofo, CJK ideographs (with extensions and
+#: compatibility forms), and half-width Katakana.
+NO_SPACE_CHARS = (
+    "\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
 TOKEN_RE = re.compile(r"\w+")
-_SPLIT_RE = re.compile(r"(\w+)")
+#: Tokens of a text holding characters of :data:`NO_SPACE_CHARS`.
+NO_SPACE_TOKEN_RE = re.compile(rf"[^\W{NO_SPACE_CHARS}]+|[{NO_SPACE_CHARS}]")
+_SPLIT_RE = re.compile(rf"({TOKEN_RE.pattern})")
+_NO_SPACE_SPLIT_RE = re.compile(rf"({NO_SPACE_TOKEN_RE.pattern})")
+_NO_SPACE_CHAR_RE = re.compile(rf"[{NO_SPACE_CHARS}]")
 
 #: Sentence ends: terminal punctuation (optionally followed by closing quotes or
-#: brackets) then white space, or a blank line / line break.
-_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n(?=\s)")
+#: brackets) then white space, or a blank line / line break; in Chinese and
+#: Japanese, a full-width full stop, exclamation or question mark (no space follows).
+_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？]+[」』”’）)]*|\n\s*\n|\n(?=\s)")
 
 #: Words whose trailing full stop does not end a sentence (English first).
 ABBREVIATIONS = frozenset(
@@ -85,9 +100,15 @@ def normalize(word: str) -> str:
     return word.lower()
 
 
+def has_no_space_script(text: str) -> bool:
+    """Whether ``text`` holds characters of :data:`NO_SPACE_CHARS` (quick for ASCII)."""
+    return not text.isascii() and _NO_SPACE_CHAR_RE.search(text) is not None
+
+
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens with character offsets (end exclusive)."""
-    parts = _SPLIT_RE.split(text)  # separator, word, separator, word, ..., separator
+    split = _NO_SPACE_SPLIT_RE if has_no_space_script(text) else _SPLIT_RE
+    parts = split.split(text)  # separator, word, separator, word, ..., separator
     if len(parts) == 1:
         empty = np.empty(0, dtype=np.int32)
         return Tokens(words=[], starts=empty, ends=empty.copy())
@@ -109,7 +130,8 @@ def words(text: str) -> list[str]:
     after an apostrophe), which only matters for indexing recall, never for
     offsets.
     """
-    return TOKEN_RE.findall(text.lower())
+    pattern = NO_SPACE_TOKEN_RE if has_no_space_script(text) else TOKEN_RE
+    return pattern.findall(text.lower())
 
 
 def tokens_in_spans(
