@@ -13,6 +13,7 @@ in order.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -60,11 +61,14 @@ def _write_parts(folder: Path) -> Path:
     columns = ("id", "text", "site", "date", "title", "url", "author")
     table = pa.table({name: [r.get(name) for r in parquet] for name in columns})
     pq.write_table(table, folder / "part-1.parquet")
-    with (folder / "part-2.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for record in [*third, {"id": second[0]["id"], "text": "an id from part-1"}]:
-            writer.writerow([record.get(name) or "" for name in columns])
+    # a compressed CSV: the tasks decompress the bytes they were given
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(columns)
+    for record in [*third, {"id": second[0]["id"], "text": "an id from part-1"}]:
+        writer.writerow([record.get(name) or "" for name in columns])
+    with pa.CompressedOutputStream(str(folder / "part-2.csv.zst"), "zstd") as packed:
+        packed.write(handle.getvalue().encode("utf-8"))
     (folder / "part-3.jsonl.gz").write_bytes(b"not gzip at all\n")
     (folder / "_SUCCESS").write_bytes(b"")
     (folder / ".part-0.jsonl.crc").write_bytes(b"\x00")
@@ -74,7 +78,7 @@ def _write_parts(folder: Path) -> Path:
 def _read_rows(folder: Path) -> pa.Table:
     """What the Spark tasks make of each record file, in one process."""
     files = sorted(
-        p for p in folder.iterdir() if p.name.endswith((".jsonl", ".gz", ".parquet", ".csv"))
+        p for p in folder.iterdir() if p.name.endswith((".jsonl", ".gz", ".parquet", ".zst"))
     )
     batch = pa.record_batch(
         {

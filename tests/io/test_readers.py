@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
+import lzma
 import os
 from pathlib import Path
 
@@ -402,9 +404,134 @@ def test_unsupported_extension_raises(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         RecordReader([path], on_error="skip")
     assert info.value.reason == (
-        "unsupported input type '.xyz': expected .jsonl, .jsonl.gz, .parquet, .csv, .txt, "
-        ".html, .htm, .html.gz, .warc, .warc.gz or a folder"
+        "unsupported input type '.xyz': expected .jsonl or .ndjson (JSON Lines) or .csv "
+        "(each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
+        ".html.gz, .warc, .warc.gz or a folder"
     )
+
+
+@pytest.mark.parametrize("name", ["data.json", "data.json.gz"])
+def test_a_json_file_is_told_to_be_named_jsonl(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"x")
+    with pytest.raises(InputError, match=r"'\.json'.*one JSON object per line, name it \.jsonl"):
+        RecordReader([path])
+
+
+def _compress(data: bytes, suffix: str) -> bytes:
+    if suffix == ".gz":
+        return gzip.compress(data)
+    if suffix == ".bz2":
+        return bz2.compress(data, compresslevel=1)  # 100 kB blocks: a cut one is partly read
+    if suffix == ".xz":
+        return lzma.compress(data)
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as out:
+        out.write(data)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+COMPRESSIONS = [".gz", ".bz2", ".xz", ".zst"]
+_FORMAT_NAMES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
+
+
+@pytest.mark.parametrize("suffix", COMPRESSIONS)
+def test_compressed_jsonl_and_csv_read_as_plain(tmp_path: Path, suffix: str) -> None:
+    lines = [json.dumps({"id": f"j{i}", "text": f"doc {i}\r\nnext"}) for i in range(300)]
+    jsonl = tmp_path / f"a.jsonl{suffix}"
+    jsonl.write_bytes(_compress("\n".join(lines).encode(), suffix))
+    table = 'id,text,site\r\nc1,"two\nlines",s\r\nc2,plain,\r\n'
+    csv_file = tmp_path / f"b.CSV{suffix.upper()}"  # suffixes match in any case
+    csv_file.write_bytes(_compress(table.encode(), suffix))
+    rows, reader = read_paths(jsonl, csv_file)
+    assert reader.rejects == []
+    assert [r["text"] for r in rows[:2]] == ["doc 0\r\nnext", "doc 1\r\nnext"]
+    assert (rows[299]["doc_id"], rows[299]["location"]) == ("j299", "line 300")
+    assert [(r["doc_id"], r["text"], r["site"]) for r in rows[300:]] == [
+        ("c1", "two\nlines", "s"),
+        ("c2", "plain", None),
+    ]
+    # inside a folder too, as the part files of a data set
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    jsonl.rename(folder / jsonl.name)
+    csv_file.rename(folder / csv_file.name)
+    rows, reader = read_paths(folder)
+    assert len(rows) == 302 and reader.stats.ignored_files == []
+
+
+@pytest.mark.parametrize("suffix", COMPRESSIONS)
+def test_truncated_compressed_stream_stops_the_file_with_a_reject(
+    tmp_path: Path, suffix: str
+) -> None:
+    data = b"".join(
+        json.dumps({"id": f"d{i}", "text": f"{i} " + "word " * 50}).encode() + b"\n"
+        for i in range(2000)
+    )
+    full = _compress(data, suffix)
+    broken = tmp_path / f"broken.jsonl{suffix}"
+    broken.write_bytes(full[: len(full) // 2])
+    table = b"id,text\n" + b"".join(b"r%d,%s\n" % (i, b"word " * 50) for i in range(2000))
+    packed = _compress(table, suffix)
+    broken_csv = tmp_path / f"broken.csv{suffix}"
+    broken_csv.write_bytes(packed[: len(packed) // 2])
+    rows, reader = read_paths(broken, broken_csv)
+    name = _FORMAT_NAMES[suffix]
+    assert [(r.source, r.reason) for r in reader.rejects] == [
+        (str(broken), f"truncated {name} stream; rest of the file skipped"),
+        (str(broken_csv), f"truncated {name} stream; rest of the file skipped"),
+    ]
+    good = [r for r in rows if r["source"] == str(broken) and r["status"] == "ok"]
+    assert 0 < len(good) < 2000
+    assert reader.rejects[0].location == f"line {len(good) + 1}"
+    good_csv = [r for r in rows if r["source"] == str(broken_csv) and r["status"] == "ok"]
+    assert 0 < len(good_csv) < 2000
+    assert reader.rejects[1].location == f"row {len(good_csv) + 1} onwards"
+
+
+@pytest.mark.parametrize("suffix", COMPRESSIONS)
+def test_a_file_not_compressed_as_named_is_rejected_whole(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"fake.jsonl{suffix}"
+    path.write_bytes(b'{"id": "a", "text": "t"}\n')
+    empty = tmp_path / f"empty.csv{suffix}"
+    empty.write_bytes(b"")
+    rows, reader = read_paths(path, empty)
+    assert [(r.source, r.location, r.reason) for r in reader.rejects] == [
+        (str(path), "file", f"not a {_FORMAT_NAMES[suffix]} file (its name ends in {suffix})"),
+        (str(empty), "file", "empty CSV file: no header row"),
+    ]
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "layout"),
+    [
+        (b'[\n  {"id": "a", "text": "t"},\n  {"id": "b", "text": "u"}\n]\n', "a JSON array"),
+        (b'[{"id": "a", "text": "t"}, {"id": "b", "text": "u"}]', "a JSON array"),
+        (b'[{"id": "a", "text": "t"},\n{"id": "b", "text": "u"}]', "a JSON array"),
+        (b'{\n  "id": "a",\n  "text": "t"\n}\n', "one JSON object over several lines"),
+    ],
+)
+def test_a_whole_file_json_value_is_refused_saying_so(
+    tmp_path: Path, content: bytes, layout: str
+) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(content)
+    rows, reader = read_paths(path)
+    (reject,) = reader.rejects
+    assert reject.location == "file"
+    assert reject.reason.startswith(f"{layout}, not JSON Lines (one JSON object per line)")
+    assert len(rows) == 1
+
+
+def test_a_bad_first_line_of_json_lines_is_only_that_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'[1, 2]\n{"id": "a", "text": "t"}\n')
+    rows, reader = read_paths(path)
+    assert [(r.location, r.reason) for r in reader.rejects] == [
+        ("line 1", "expected a JSON object, got list")
+    ]
+    assert [r["doc_id"] for r in rows if r["status"] == "ok"] == ["a"]
 
 
 def test_truncated_gzip_stops_file_and_continues(tmp_path: Path) -> None:
@@ -431,7 +558,7 @@ def test_not_gzip_is_file_level(tmp_path: Path) -> None:
     rows, reader = read_paths(path)
     reject = only_reject(reader)
     assert reject.location == "file"
-    assert reject.reason.startswith("not a gzip file")
+    assert reject.reason == "not a gzip file (its name ends in .gz)"
     assert rows[0]["doc_id"] == f"{path}#file"
 
 

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import io
 import json
 import os
 import re
 import sys
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
@@ -31,6 +29,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from textreuse.errors import ConfigError
+from textreuse.io.compression import (
+    STREAM_ERRORS,
+    NotCompressed,
+    compression_of,
+    decompressed,
+    stream_problem,
+)
 from textreuse.schema import METADATA_FIELDS, STATUS_REJECTED
 
 #: Every column or key a record may carry; anything else is ignored.
@@ -98,37 +103,29 @@ def _opened(path: str, data: bytes | None) -> IO[bytes]:
 
 
 def read_jsonl(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
-    """Parse a JSON Lines file (optionally gzip-compressed) line by line; ``data``
-    is the file's bytes when it was read elsewhere (``path`` then only names it).
+    """Parse a JSON Lines file (optionally compressed: see
+    :mod:`textreuse.io.compression`) line by line; ``data`` is the file's bytes when it
+    was read elsewhere (``path`` then only names it).
 
     Lines are split on ``\\n`` only and decoded as strict UTF-8 one at a time, so a bad
     line is reported with its byte offset and does not stop the file. Blank lines are
     skipped but still counted in line numbers. A UTF-8 byte-order mark before the first
-    line is ignored.
+    line is ignored. A file holding one JSON array (``[{...}, ...]``) is not JSON Lines:
+    it is refused as a whole, saying so.
     """
-    compressed = path.lower().endswith(".gz")
-    try:
-        raw_handle = _opened(path, data)
-        handle: IO[bytes] | gzip.GzipFile = (
-            gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
-        )
-    except OSError as exc:
-        raise _cannot_open(exc) from exc
+    format_name = compression_of(path)
+    raw_handle, handle = _opened_stream(path, data)
     with raw_handle, handle:
         line_no = 0
+        seen_record = False
         while True:
             line_no += 1
             location = f"line {line_no}"
             try:
                 raw = handle.readline()
-            except EOFError:
-                yield RawRecord(location, error="truncated gzip stream; rest of the file skipped")
-                return
-            except (OSError, zlib.error) as exc:
-                if compressed and line_no == 1 and isinstance(exc, gzip.BadGzipFile):
-                    raise FileProblem(f"not a gzip file: {exc}") from exc
-                what = "corrupt gzip stream" if compressed else "read error"
-                yield RawRecord(location, error=f"{what}: {exc}; rest of the file skipped")
+            except STREAM_ERRORS as exc:
+                problem = stream_problem(exc, format_name)
+                yield RawRecord(location, error=f"{problem}; rest of the file skipped")
                 return
             if not raw:
                 return
@@ -137,7 +134,49 @@ def read_jsonl(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
                 raw, skipped = raw[len(_BOM) :], len(_BOM)
             if not raw.strip():
                 continue
-            yield _parse_json_line(raw, location, skipped)
+            record = _parse_json_line(raw, location, skipped)
+            if not seen_record and record.error is not None:
+                layout = _whole_file_json(raw)
+                if layout:
+                    raise FileProblem(
+                        f"{layout}, not JSON Lines (one JSON object per line); convert it "
+                        "to one object per line first, for example with jq -c '.[]'"
+                    )
+            seen_record = True
+            yield record
+
+
+def _opened_stream(path: str, data: bytes | None) -> tuple[IO[bytes], IO[bytes]]:
+    """The file (or ``data``) opened, and the stream of its decompressed bytes."""
+    try:
+        raw_handle = _opened(path, data)
+    except OSError as exc:
+        raise _cannot_open(exc) from exc
+    try:
+        return raw_handle, decompressed(raw_handle, path)
+    except (NotCompressed, OSError) as exc:
+        raw_handle.close()
+        raise FileProblem(str(exc)) from exc
+
+
+def _whole_file_json(first_line: bytes) -> str | None:
+    """How a file whose first line is ``first_line`` holds one JSON value for the
+    whole file rather than JSON Lines, or None: ``[`` or ``{`` alone opens a
+    pretty-printed value, and an array of objects may fill one line."""
+    stripped = first_line.strip()
+    if stripped == b"[":
+        return "a JSON array"
+    if stripped == b"{":
+        return "one JSON object over several lines"
+    if not stripped.startswith(b"["):
+        return None
+    try:
+        value = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return "a JSON array" if stripped.startswith((b"[{", b"[ {")) else None
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return "a JSON array"
+    return None
 
 
 def _parse_json_line(raw: bytes, location: str, skipped: int) -> RawRecord:
@@ -222,11 +261,9 @@ def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
     ``row N onwards``.
     """
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    try:
-        handle = _opened(path, data)
-    except OSError as exc:
-        raise _cannot_open(exc) from exc
-    with handle:
+    format_name = compression_of(path)
+    raw_handle, handle = _opened_stream(path, data)
+    with raw_handle, handle:
         reader = csv.reader(_decoded_lines(handle), strict=True)
         try:
             header = next(reader, None)
@@ -236,6 +273,8 @@ def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
             ) from exc
         except csv.Error as exc:
             raise FileProblem(f"malformed CSV header row: {exc}") from exc
+        except STREAM_ERRORS as exc:
+            raise FileProblem(f"{stream_problem(exc, format_name)} in the header row") from exc
         if header is None:
             raise FileProblem("empty CSV file: no header row")
         columns = _csv_columns(header)
@@ -249,6 +288,12 @@ def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
                     f"row {row_no + 1} onwards",
                     error=f"invalid UTF-8 at byte offset {exc.offset} of line {exc.line_no}; "
                     "rest of the file skipped",
+                )
+                return
+            except STREAM_ERRORS as exc:
+                yield RawRecord(
+                    f"row {row_no + 1} onwards",
+                    error=f"{stream_problem(exc, format_name)}; rest of the file skipped",
                 )
                 return
             except csv.Error as exc:

@@ -8,13 +8,14 @@ and rejected ones (status ``rejected``, text null); each rejection is also liste
 
 Inputs:
 
-* ``.jsonl``, ``.ndjson`` (optionally ``.gz``): one JSON object per line with ``id``
-  (string or integer) and ``text`` (string); optional ``site``, ``date``, ``title``,
-  ``url``, ``author`` (string, number or null). Other keys are ignored. Location
-  ``line N``.
+* ``.jsonl``, ``.ndjson`` (optionally compressed: ``.gz``, ``.bz2``, ``.xz``, ``.zst``):
+  one JSON object per line with ``id`` (string or integer) and ``text`` (string);
+  optional ``site``, ``date``, ``title``, ``url``, ``author`` (string, number or null).
+  Other keys are ignored. Location ``line N``.
 * ``.parquet``: columns ``id`` and ``text`` plus optional metadata. Location ``row N``.
-* ``.csv``: a header row naming ``id`` and ``text`` plus optional metadata. Location
-  ``row N (line L)``: data row N (the header is not counted) starting on line L.
+* ``.csv`` (optionally compressed, as JSON Lines): a header row naming ``id`` and
+  ``text`` plus optional metadata. Location ``row N (line L)``: data row N (the
+  header is not counted) starting on line L.
 * ``.txt``: one record whose id is the file name. Location ``file``.
 * ``.html``, ``.htm`` (optionally ``.gz``): one page whose main text is extracted
   (:mod:`textreuse.io.html`); id the file name, location ``file``. Needs
@@ -58,6 +59,7 @@ from typing import TYPE_CHECKING, Literal
 import pyarrow as pa
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
+from textreuse.io.compression import with_compressions, without_compression
 from textreuse.io.formats import (
     FileProblem,
     RawRecord,
@@ -93,13 +95,14 @@ __all__ = ["ReadStats", "RecordReader", "Reject"]
 
 InputKind = Literal["jsonl", "parquet", "csv", "txt", "html", "warc", "folder"]
 
+#: JSON Lines and CSV files, plain or compressed.
+JSONL_SUFFIXES = with_compressions(".jsonl", ".ndjson")
+CSV_SUFFIXES = with_compressions(".csv")
+
 _EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
-    (".jsonl", "jsonl"),
-    (".ndjson", "jsonl"),
-    (".jsonl.gz", "jsonl"),
-    (".ndjson.gz", "jsonl"),
+    *((suffix, "jsonl") for suffix in JSONL_SUFFIXES),
     (".parquet", "parquet"),
-    (".csv", "csv"),
+    *((suffix, "csv") for suffix in CSV_SUFFIXES),
     (".txt", "txt"),
     *((suffix, "html") for suffix in HTML_SUFFIXES),
     (".warc", "warc"),
@@ -180,12 +183,19 @@ def input_kind(path: str) -> InputKind:
     for suffix, kind in _EXTENSIONS:
         if name.endswith(suffix):
             return kind
-    _, ext = os.path.splitext(name)
+    _, ext = os.path.splitext(without_compression(name))
+    hint = ""
+    if ext == ".json":
+        hint = (
+            "; if it holds one JSON object per line, name it .jsonl (a .json file may be "
+            "one JSON value, which is not read)"
+        )
     raise InputError(
         path,
         "",
-        f"unsupported input type '{ext}': expected .jsonl, .jsonl.gz, .parquet, .csv, .txt, "
-        ".html, .htm, .html.gz, .warc, .warc.gz or a folder",
+        f"unsupported input type '{ext}': expected .jsonl or .ndjson (JSON Lines) or .csv "
+        "(each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
+        f".html.gz, .warc, .warc.gz or a folder{hint}",
     )
 
 
@@ -445,7 +455,7 @@ class RecordReader:
 
     def _record_file(self, path: str, data: bytes | None = None) -> Iterator[RawRecord]:
         name = path.lower()
-        if name.endswith(".csv"):
+        if name.endswith(CSV_SUFFIXES):
             return read_csv(path, data)
         if name.endswith(".parquet"):
             return read_parquet(path, self.batch_size, data)
@@ -622,7 +632,7 @@ def _scan_folder(
 
 #: Files of records (each with its own ``id``) that a folder may hold, like the
 #: part files of a partitioned Parquet data set.
-RECORD_FILE_SUFFIXES = (".parquet", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".csv")
+RECORD_FILE_SUFFIXES = (".parquet", *JSONL_SUFFIXES, *CSV_SUFFIXES)
 
 
 def is_record_file(name: str) -> bool:

@@ -5,20 +5,21 @@ An input such as ``hdfs://namenode/corpus/``, ``s3a://bucket/news/`` or
 recursively; Hadoop's hidden files such as ``_SUCCESS`` and ``.crc`` left out)
 and reads each file's bytes in a task. The task parses them with the same
 parsers and checks as a local read (:meth:`RecordReader.file_rows`), so
-nothing of the corpus passes through the driver. Ids are compared across files
-by the plan step :data:`~textreuse.engine.plan.INPUT_RECORDS`, in the order one
-reader would have met them: inputs as given, files by path, records in file
-order. Record files are JSON Lines (``.jsonl``, ``.ndjson``, optionally
-``.gz``), CSV and Parquet; a ``.txt`` file or an HTML page (``.html``, ``.htm``,
-optionally ``.gz``) is one record whose id is its path relative to the folder URI
-given (with ``/``), or its name when the URI names the file itself or is a glob
-pattern (``hdfs://nn/texts/*.txt``); a WARC file (``.warc``, ``.warc.gz``) holds
-one page per HTML response record, as read locally. Pages are extracted in the
-tasks, one worker process per task with the per-page timeout of a local read.
-A WARC page whose ``WARC-Target-URI`` an earlier file already used takes its
-``WARC-Record-ID`` instead, as locally (the plan step renames it). How pages were
-decoded and which WARC records were skipped reach the manifest as counting rows
-of the read table. Other files are listed as ignored, as in a folder.
+nothing of the corpus passes through the driver. Ids are compared across files by
+the plan step :data:`~textreuse.engine.plan.INPUT_RECORDS`, in the order one reader
+would have met them: inputs as given, files by path, records in file order. Record
+files are JSON Lines (``.jsonl``, ``.ndjson``) and CSV, each optionally compressed
+(``.gz``, ``.bz2``, ``.xz``, ``.zst``), and Parquet; a ``.txt`` file or an HTML page
+(``.html``, ``.htm``, optionally ``.gz``) is one record whose id is its path
+relative to the folder URI given (with ``/``), or its name when the URI names the
+file itself or is a glob pattern (``hdfs://nn/texts/*.txt``); a WARC file
+(``.warc``, ``.warc.gz``) holds one page per HTML response record, as read locally.
+Pages are extracted in the tasks, one worker process per task with the per-page
+timeout of a local read. A WARC page whose ``WARC-Target-URI`` an earlier file
+already used takes its ``WARC-Record-ID`` instead, as locally (the plan step renames
+it). How pages were decoded and which WARC records were skipped reach the manifest
+as counting rows of the read table. Other files are listed as ignored, as in a
+folder.
 """
 
 from __future__ import annotations
