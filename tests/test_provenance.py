@@ -39,6 +39,19 @@ UNRELATED = (
         ("3 March 2025 2pm EST", "2025-03-03T19:00:00"),
         ("3 March 2025 14:00 JST", "2025-03-03T05:00:00"),
         ("3 March 2025 14:00 ACST", "2025-03-03T04:30:00"),
+        # written dates in other languages of the news
+        ("jeudi 27 novembre 2025 à 10h30", "2025-11-27T10:30:00"),
+        ("le 5 mai 2025", "2025-05-05T00:00:00"),
+        ("Donnerstag, 27. November 2025, 10:00 Uhr", "2025-11-27T10:00:00"),
+        ("5. März 2025", "2025-03-05T00:00:00"),
+        ("miércoles, 5 de marzo de 2025 10:00", "2025-03-05T10:00:00"),
+        ("5 dic 2025", "2025-12-05T00:00:00"),
+        ("giovedì 27 novembre 2025 alle ore 10:00", "2025-11-27T10:00:00"),
+        ("terça-feira, 5 de março de 2025 às 10:00", "2025-03-05T10:00:00"),
+        ("5 maart 2025 om 10:00", "2025-03-05T10:00:00"),
+        ("2025年3月5日 14:30", "2025-03-05T14:30:00"),
+        ("2025년 3월 5일", "2025-03-05T00:00:00"),
+        ("10:00 a.m. March 5, 2025", "2025-03-05T10:00:00"),
     ],
 )
 def test_dates_parse_to_utc(value: str, iso: str) -> None:
@@ -53,7 +66,17 @@ def test_dates_parse_to_utc(value: str, iso: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["yesterday", "March 3", "14:00", "not a date", "3 March 2025 14:00 IST", "2025-03-03 9am QQT"],
+    [
+        "yesterday",
+        "March 3",
+        "14:00",
+        "not a date",
+        "3 March 2025 14:00 IST",
+        "2025-03-03 9am QQT",
+        "5 mars",  # no year, in French too
+        "Mai 2025",  # no day
+        "2025年3月",
+    ],
 )
 def test_unparseable_dates_are_reported_not_guessed(value: str) -> None:
     # an unknown or ambiguous zone name (IST) is not taken as UTC

@@ -7,7 +7,9 @@ day, month or year). Nothing is ever guessed to fill a gap: ``"March 3"``
 
 Accepted forms include ISO 8601 (``2025-03-03``, ``2025-03-03T14:00:00+02:00``,
 ``20250303``), RFC 2822 (``Mon, 03 Mar 2025 14:00:00 +0200``), written dates
-(``March 3, 2025``, ``3 March 2025 2pm EST``), ``2025-03-03 14:00 +0200`` and
+(``March 3, 2025``, ``3 March 2025 2pm EST``; also in French, German, Spanish,
+Italian, Portuguese and Dutch: ``jeudi 3 mars 2025``, ``3. März 2025``, ``3 de
+marzo de 2025``; and ``2025年3月3日``), ``2025-03-03 14:00 +0200`` and
 numeric dates (``03/04/2025``: month first, as in the United States, unless the
 first number is over 12; ``03.04.2025``, with dots, day first, as wherever dots
 are written). A value of 9 to 10 digits is read as Unix seconds,
@@ -23,6 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import ClassVar
 
 from dateutil import parser as date_parser
 from dateutil import tz
@@ -78,6 +81,88 @@ _TZINFOS = {
 }
 
 
+# Month and weekday names (lowercase, full and usual abbreviations) of the languages
+# besides English that most news is written in: French, German, Spanish, Italian,
+# Portuguese and Dutch, in calendar order, added to dateutil's English names.
+_MONTHS = (
+    (
+        "janvier",
+        "janv",
+        "januar",
+        "jän",
+        "jänner",
+        "enero",
+        "ene",
+        "gennaio",
+        "genn",
+        "gen",
+        "janeiro",
+        "januari",
+    ),
+    (
+        "février",
+        "fevrier",
+        "févr",
+        "fevr",
+        "februar",
+        "febrero",
+        "febbraio",
+        "fevereiro",
+        "fev",
+        "februari",
+    ),
+    ("mars", "märz", "marz", "mär", "marzo", "março", "marco", "maart", "mrt"),
+    ("avril", "avr", "abril", "abr", "aprile"),
+    ("mai", "mayo", "maggio", "mag", "maio", "mei"),
+    ("juin", "juni", "junio", "giugno", "giu", "junho"),
+    ("juillet", "juil", "juli", "julio", "luglio", "lug", "julho"),
+    ("août", "aout", "agosto", "ago", "augustus"),
+    ("septembre", "septiembre", "setiembre", "settembre", "sett", "set", "setembro"),
+    ("octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro", "out"),
+    ("novembre", "noviembre", "novembro"),
+    ("décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dicembre", "dezembro"),
+)
+_WEEKDAYS = (
+    ("lundi", "montag", "lunes", "lunedì", "lunedi", "segunda", "maandag"),
+    ("mardi", "dienstag", "martes", "martedì", "martedi", "terça", "terca", "dinsdag"),
+    (
+        "mercredi",
+        "mittwoch",
+        "miércoles",
+        "miercoles",
+        "mercoledì",
+        "mercoledi",
+        "quarta",
+        "woensdag",
+    ),
+    ("jeudi", "donnerstag", "jueves", "giovedì", "giovedi", "quinta", "donderdag"),
+    ("vendredi", "freitag", "viernes", "venerdì", "venerdi", "sexta", "vrijdag"),
+    ("samedi", "samstag", "sonnabend", "sábado", "sabado", "sabato", "zaterdag"),
+    ("dimanche", "sonntag", "domingo", "domenica", "zondag"),
+)
+#: Words between the parts of a written date in those languages: "5 de marzo de
+#: 2025", "le 5 mai", "10:00 Uhr", "às 10:00", "alle ore 10", "om 10:00".
+_JUMP = ("de", "del", "le", "el", "il", "à", "um", "uhr", "feira", "às", "alle", "ore", "om")
+
+
+class _DateWords(date_parser.parserinfo):
+    """dateutil's English date words, with those of :data:`_MONTHS`, :data:`_WEEKDAYS`
+    and :data:`_JUMP` added."""
+
+    MONTHS: ClassVar[list[tuple[str, ...]]] = [
+        (*en, *more) for en, more in zip(date_parser.parserinfo.MONTHS, _MONTHS, strict=True)
+    ]
+    WEEKDAYS: ClassVar[list[tuple[str, ...]]] = [
+        (*en, *more) for en, more in zip(date_parser.parserinfo.WEEKDAYS, _WEEKDAYS, strict=True)
+    ]
+    JUMP: ClassVar[list[str]] = [*date_parser.parserinfo.JUMP, *_JUMP]
+
+
+_DATE_WORDS = _DateWords()
+#: A Chinese, Japanese or Korean written date: 2025年3月5日, 2025년 3월 5일.
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+
+
 class _UnknownZone(ValueError):
     """A zone name outside ``_TZINFOS``: the date is unparseable, not taken as UTC."""
 
@@ -124,10 +209,12 @@ def parse_date(value: str | None) -> ParsedDate:
         return ParsedDate(DATE_OK, _to_epoch_us(datetime.fromisoformat(text)))
     except ValueError:
         pass
+    text = _CJK_DATE.sub(r"\1-\2-\3 ", text)
     dayfirst = _DOTTED_DAY_FIRST.match(text) is not None
+    options = {"tzinfos": _zone, "dayfirst": dayfirst}
     try:
-        first = date_parser.parse(text, default=_DEFAULT_1, tzinfos=_zone, dayfirst=dayfirst)
-        second = date_parser.parse(text, default=_DEFAULT_2, tzinfos=_zone, dayfirst=dayfirst)
+        first = date_parser.parse(text, _DATE_WORDS, default=_DEFAULT_1, **options)
+        second = date_parser.parse(text, _DATE_WORDS, default=_DEFAULT_2, **options)
     except (ValueError, OverflowError, TypeError):  # _UnknownZone is a ValueError
         return ParsedDate(DATE_UNPARSEABLE)
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
