@@ -381,6 +381,32 @@ def test_exact_duplicates_share_one_group(corpus_run: OutRun) -> None:
     assert "school-quote" not in doc_ids
 
 
+def test_short_exact_duplicates_are_grouped_without_passages(tmp_path: Path) -> None:
+    """A text under min_words has no passage, but its exact copies (white space aside)
+    are one near-duplicate group; a text that only differs is not in it."""
+    brief = "Qtly div 11 cts vs 11 cts prior. Pay June 15."
+    records = [
+        {"id": "brief-1", "text": brief},
+        {"id": "brief-2", "text": "  " + brief.replace(" ", "\n", 2) + "\n"},
+        {"id": "brief-3", "text": brief},
+        {"id": "other-brief", "text": brief.replace("11", "12")},
+        {"id": "tiny-1", "text": "Correction."},
+        {"id": "tiny-2", "text": "Correction."},
+    ]
+    out = tmp_path / "out"
+    manifest = run_quick([write_jsonl(tmp_path / "in.jsonl", records)], out)
+    groups: dict[int, set[str]] = defaultdict(set)
+    for row in read_table(out, "duplicates"):
+        groups[row["group_id"]].add(row["doc_id"])
+    assert sorted(map(sorted, groups.values())) == [
+        ["brief-1", "brief-2", "brief-3"],
+        ["tiny-1", "tiny-2"],
+    ]
+    assert read_table(out, "passages") == []
+    assert manifest["output_counts"]["duplicate_groups"] == 2
+    assert manifest["output_counts"]["documents_in_duplicate_groups"] == 5
+
+
 def test_manifest_counts(corpus_run: OutRun) -> None:
     out, manifest = corpus_run
     counts = manifest["input_counts"]

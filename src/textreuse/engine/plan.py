@@ -381,7 +381,9 @@ EXACT_PASSAGES = Step(
     """,
 )
 
-#: Near-duplicate edges: passages covering at least ``{dup_coverage}`` of both documents.
+#: Near-duplicate edges: passages covering at least ``{dup_coverage}`` of both
+#: documents, and every exact duplicate with its first copy, however short (a text
+#: under ``min_words`` words has no passage, but its copies are the same text).
 DUPLICATE_EDGES = Step(
     "duplicate_edges",
     """
@@ -393,6 +395,8 @@ DUPLICATE_EDGES = Step(
     JOIN docs AS da ON da.doc_key = p.ka
     JOIN docs AS db ON db.doc_key = p.kb
     WHERE p.a_cov >= {dup_coverage} * da.n_content AND p.b_cov >= {dup_coverage} * db.n_content
+    UNION
+    SELECT erep AS a, doc_key AS b FROM exact_groups WHERE doc_key <> erep
     """,
 )
 
