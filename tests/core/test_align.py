@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -555,3 +556,90 @@ def test_align_params_accept_edge_values() -> None:
 def test_align_params_reject_wrong_types(field: str, value: object) -> None:
     with pytest.raises(ConfigError, match=field):
         AlignParams(**{field: value})
+
+
+# --- keeping each stretch of text in one passage -----------------------------
+
+
+def _one_to_one_by_scanning(regions: list[Any], min_words: int) -> list[Any]:
+    """The plain definition of ``_one_to_one``: every kept span checked, in the order
+    kept, for every region (quadratic; the engine finds the spans by bisection)."""
+    from textreuse.core.align import _Region
+
+    kept: list[Any] = []
+    taken_a: list[tuple[int, int]] = []
+    taken_b: list[tuple[int, int]] = []
+    for region in sorted(regions, key=lambda r: (-(r.a1 - r.a0 + r.b1 - r.b0), r.a0, r.b0)):
+        if any(
+            min(high, end) - max(low, start) > (high - low) / 2
+            for low, high, taken in (
+                (region.a0, region.a1, taken_a),
+                (region.b0, region.b1, taken_b),
+            )
+            for start, end in taken
+        ):
+            continue
+        a0, a1, b0, b1 = region.a0, region.a1, region.b0, region.b1
+        cut_out = False
+        for spans, in_a in ((taken_a, True), (taken_b, False)):
+            for start, end in spans:
+                low, high = (a0, a1) if in_a else (b0, b1)
+                if end <= low or start >= high:
+                    continue
+                if start <= low:
+                    a0, b0 = a0 + end - low, b0 + end - low
+                elif end >= high:
+                    a1, b1 = a1 - (high - start), b1 - (high - start)
+                else:
+                    cut_out = True
+                    break
+                if a0 >= a1 or b0 >= b1:
+                    cut_out = True
+                    break
+            if cut_out:
+                break
+        if cut_out or min(a1 - a0, b1 - b0) < min_words:
+            continue
+        kept.append(_Region(a0, a1, b0, b1, region.seeds))
+        taken_a.append((a0, a1))
+        taken_b.append((b0, b1))
+    return kept
+
+
+_REGION_SHAPES = st.tuples(
+    st.integers(0, 300), st.integers(1, 60), st.integers(0, 300), st.integers(-8, 8)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_REGION_SHAPES, max_size=40), st.integers(1, 20))
+def test_one_to_one_keeps_what_checking_every_kept_span_keeps(
+    shapes: list[tuple[int, int, int, int]], min_words: int
+) -> None:
+    """Overlapping and repeated regions (text repeated inside a document, moved
+    paragraphs): the bisecting bookkeeping keeps exactly the passages, cut the same
+    way, as checking every kept span would."""
+    from textreuse.core.align import _one_to_one, _Region
+
+    regions = [
+        _Region(a0, a0 + length, b0, b0 + max(1, length + stretch), 1)
+        for a0, length, b0, stretch in shapes
+    ]
+    kept = _one_to_one(regions, min_words)
+    assert kept == _one_to_one_by_scanning(regions, min_words)
+    for taken in ([(r.a0, r.a1) for r in kept], [(r.b0, r.b1) for r in kept]):
+        ordered = sorted(taken)
+        assert all(end <= start for (_, end), (start, _) in itertools.pairwise(ordered))
+
+
+def test_one_to_one_meets_taken_spans_in_the_order_they_were_taken() -> None:
+    """A region holding two taken spans back to back: the one taken first lies inside
+    it, so the region is dropped, whichever of the two comes first in the text."""
+    from textreuse.core.align import _one_to_one, _Region
+
+    inside_first = _Region(50, 60, 300, 502, 1)  # the longest: taken first
+    at_start = _Region(0, 50, 600, 761, 1)
+    holding_both = _Region(0, 100, 900, 1000, 1)
+    regions = [holding_both, at_start, inside_first]
+    assert _one_to_one(regions, 5) == [inside_first, at_start]
+    assert _one_to_one_by_scanning(regions, 5) == [inside_first, at_start]

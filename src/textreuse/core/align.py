@@ -34,6 +34,7 @@ Everything here is pure: plain strings in, :class:`Passage` values out.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -353,10 +354,38 @@ def _merge_regions(
     return merged
 
 
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    """Whether ``[start, end)`` overlaps any taken span by more than half of itself."""
-    half = (end - start) / 2
-    return any(min(end, t_end) - max(start, t_start) > half for t_start, t_end in taken)
+class _TakenSpans:
+    """The disjoint spans of one text already used by kept passages, sorted by start,
+    each with the order it was taken in; found by bisection, so keeping R passages
+    costs O(R log R), not O(R²), in long texts with many passages."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.order: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        self.order.insert(index, len(self.order))
+
+    def touching(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans overlapping ``[start, end)``, in the order they were taken."""
+        index = bisect.bisect_right(self.ends, start)  # the first span ending after start
+        found = []
+        while index < len(self.starts) and self.starts[index] < end:
+            found.append((self.order[index], self.starts[index], self.ends[index]))
+            index += 1
+        return [(span_start, span_end) for _, span_start, span_end in sorted(found)]
+
+    def overlaps_half(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a span by more than half of itself."""
+        half = (end - start) / 2
+        return any(
+            min(end, span_end) - max(start, span_start) > half
+            for span_start, span_end in self.touching(start, end)
+        )
 
 
 def _one_to_one(regions: list[_Region], min_words: int) -> list[_Region]:
@@ -366,31 +395,33 @@ def _one_to_one(regions: list[_Region], min_words: int) -> list[_Region]:
     would otherwise pair every copy with every other copy. A region overlapping
     kept ones by more than half of itself is dropped; a smaller overlap at one of
     its ends is cut off (the same number of words from both texts), and the rest
-    is kept if it still has ``min_words`` words.
+    is kept if it still has ``min_words`` words. Kept regions never overlap in
+    either text, so the spans taken in each text are disjoint.
     """
     kept: list[_Region] = []
-    taken_a: list[tuple[int, int]] = []
-    taken_b: list[tuple[int, int]] = []
+    taken_a, taken_b = _TakenSpans(), _TakenSpans()
     ordered = sorted(regions, key=lambda r: (-(r.a1 - r.a0 + r.b1 - r.b0), r.a0, r.b0))
     for region in ordered:
-        if _overlaps(region.a0, region.a1, taken_a) or _overlaps(region.b0, region.b1, taken_b):
+        if taken_a.overlaps_half(region.a0, region.a1) or taken_b.overlaps_half(
+            region.b0, region.b1
+        ):
             continue
         trimmed = _cut_overlaps(region, taken_a, taken_b)
         if trimmed is None or min(trimmed.a1 - trimmed.a0, trimmed.b1 - trimmed.b0) < min_words:
             continue
         kept.append(trimmed)
-        taken_a.append((trimmed.a0, trimmed.a1))
-        taken_b.append((trimmed.b0, trimmed.b1))
+        taken_a.add(trimmed.a0, trimmed.a1)
+        taken_b.add(trimmed.b0, trimmed.b1)
     return kept
 
 
-def _cut_overlaps(
-    region: _Region, taken_a: list[tuple[int, int]], taken_b: list[tuple[int, int]]
-) -> _Region | None:
+def _cut_overlaps(region: _Region, taken_a: _TakenSpans, taken_b: _TakenSpans) -> _Region | None:
     """The region without the ends it shares with taken spans, or None when a taken
-    span lies strictly inside it."""
+    span lies strictly inside it. Spans are met in the order they were taken; cuts
+    only shrink the region, so only spans overlapping it at the start can matter."""
     a0, a1, b0, b1 = region.a0, region.a1, region.b0, region.b1
-    for spans, in_a in ((taken_a, True), (taken_b, False)):
+    for taken, in_a in ((taken_a, True), (taken_b, False)):
+        spans = taken.touching(a0, a1) if in_a else taken.touching(b0, b1)
         for start, end in spans:
             low, high = (a0, a1) if in_a else (b0, b1)
             if end <= low or start >= high:

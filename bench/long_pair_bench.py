@@ -1,0 +1,59 @@
+"""Aligning one pair of long documents: time as the documents grow.
+
+Each document is the first N Reuters stories joined into one text (paragraphs
+separated by blank lines); its copy holds the same paragraphs shuffled, so the
+pair has one passage per paragraph (thousands of passages, found in any order).
+Times ``textreuse.compare(document, copy)`` (the aligner the pipeline runs on
+every candidate pair) once per size, after one small warm-up.
+
+    python bench/long_pair_bench.py [--stories 1500 3000 6000]
+
+Reads ``../shared/data/reuters/reuters.jsonl`` in place (never copied into the
+repository). Prints one JSON line per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import textreuse
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "reuters"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, nargs="+", default=[1500, 3000, 6000])
+    args = parser.parse_args()
+    with (DATA / "reuters.jsonl").open(encoding="utf-8") as handle:
+        stories = [json.loads(line)["text"] for line in handle]
+    textreuse.compare(stories[0], stories[0])  # warm-up: imports and caches
+    for count in args.stories:
+        paragraphs = "\n\n".join(stories[:count]).split("\n\n")
+        document = "\n\n".join(paragraphs)
+        random.Random(3).shuffle(paragraphs)
+        copy = "\n\n".join(paragraphs)
+        started = time.perf_counter()
+        result = textreuse.compare(document, copy)
+        seconds = time.perf_counter() - started
+        print(
+            json.dumps(
+                {
+                    "stories": count,
+                    "chars": len(document),
+                    "words": result.words_a,
+                    "passages": len(result.passages),
+                    "score": round(result.score, 4),
+                    "seconds": round(seconds, 2),
+                }
+            ),
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
