@@ -4,9 +4,11 @@ Each document is the first N Reuters stories joined into one text (paragraphs
 separated by blank lines); its copy holds the same paragraphs shuffled, so the
 pair has one passage per paragraph (thousands of passages, found in any order).
 Times ``textreuse.compare(document, copy)`` (the aligner the pipeline runs on
-every candidate pair) once per size, after one small warm-up.
+every candidate pair) once per size, after one small warm-up; with
+``--pipeline``, also ``textreuse.run`` on the two documents as a JSON Lines
+corpus (``--threads 2``), which adds each passage's rewrite profile.
 
-    python bench/long_pair_bench.py [--stories 1500 3000 6000]
+    python bench/long_pair_bench.py [--stories 1500 3000 6000] [--pipeline]
 
 Reads ``../shared/data/reuters/reuters.jsonl`` in place (never copied into the
 repository). Prints one JSON line per size.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +31,7 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "reut
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, nargs="+", default=[1500, 3000, 6000])
+    parser.add_argument("--pipeline", action="store_true", help="also time textreuse.run")
     args = parser.parse_args()
     with (DATA / "reuters.jsonl").open(encoding="utf-8") as handle:
         stories = [json.loads(line)["text"] for line in handle]
@@ -40,19 +44,32 @@ def main() -> None:
         started = time.perf_counter()
         result = textreuse.compare(document, copy)
         seconds = time.perf_counter() - started
-        print(
-            json.dumps(
-                {
-                    "stories": count,
-                    "chars": len(document),
-                    "words": result.words_a,
-                    "passages": len(result.passages),
-                    "score": round(result.score, 4),
-                    "seconds": round(seconds, 2),
-                }
-            ),
-            flush=True,
-        )
+        figures = {
+            "stories": count,
+            "chars": len(document),
+            "words": result.words_a,
+            "passages": len(result.passages),
+            "score": round(result.score, 4),
+            "seconds": round(seconds, 2),
+        }
+        if args.pipeline:
+            figures.update(_run_pipeline(document, copy))
+        print(json.dumps(figures), flush=True)
+
+
+def _run_pipeline(document: str, copy: str) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as work:
+        corpus = Path(work) / "pair.jsonl"
+        records = [{"id": "document", "text": document}, {"id": "copy", "text": copy}]
+        corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        started = time.perf_counter()
+        manifest = textreuse.run([corpus], Path(work) / "out", threads=2, progress="none")
+        seconds = time.perf_counter() - started
+    return {
+        "run_seconds": round(seconds, 2),
+        "run_align_seconds": manifest["stages"]["align"]["seconds"],
+        "run_passages": manifest["output_counts"]["passages"],
+    }
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import numpy as np
 import pyarrow as pa
 
 from textreuse.core.align import AlignParams, PreparedText, align_prepared
@@ -126,8 +125,10 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
 
 def _span_tokens(tokens: Tokens, start: int, end: int) -> Tokens:
     """The tokens lying inside characters ``[start, end)`` (offsets stay absolute)."""
-    first = int(np.searchsorted(tokens.starts, start, side="left"))
-    last = int(np.searchsorted(tokens.ends, end, side="right"))
+    # the offsets in the offsets' own type: numpy would copy a whole int32 array
+    # to int64 to search it for a Python int
+    first = int(tokens.starts.searchsorted(tokens.starts.dtype.type(start), side="left"))
+    last = int(tokens.ends.searchsorted(tokens.ends.dtype.type(end), side="right"))
     return Tokens(tokens.words[first:last], tokens.starts[first:last], tokens.ends[first:last])
 
 
