@@ -70,8 +70,9 @@ def print_comparison(
             show_lines=True,
             expand=True,
         )
-        table.add_column(f"{name_a} [{passage.a_start}:{passage.a_end}]", ratio=1)
-        table.add_column(f"{name_b} [{passage.b_start}:{passage.b_end}]", ratio=1)
+        # fold: a text without spaces (Chinese, Japanese) or a long URL wraps, not cut
+        table.add_column(f"{name_a} [{passage.a_start}:{passage.a_end}]", ratio=1, overflow="fold")
+        table.add_column(f"{name_b} [{passage.b_start}:{passage.b_end}]", ratio=1, overflow="fold")
         table.add_row(
             _marked(text_a, passage.a_start, passage.a_end, changed_a),
             _marked(text_b, passage.b_start, passage.b_end, changed_b),

@@ -297,6 +297,28 @@ def test_compare_prints_side_by_side(tmp_path: Path) -> None:
     assert "passage 1" in result.output
 
 
+def test_compare_shows_a_whole_passage_written_without_spaces(tmp_path: Path) -> None:
+    """Chinese has no spaces to wrap at: the side-by-side columns fold the text
+    rather than cut it off with an ellipsis."""
+    source = (
+        "北京时间十一月二日，美国中央情报局局长威廉·伯恩斯飞往莫斯科，就俄罗斯在乌克兰边境"
+        "集结军队一事与俄方当面对质。十一月十七日，美国情报官员与北约盟国分享了他们的调查结果。"
+    )
+    spun = (
+        "十一月二日，中情局局长威廉·伯恩斯曾飞抵莫斯科，就俄罗斯在乌克兰边境集结部队一事与"
+        "俄方对质。十一月十七日，美国情报官员同北约盟国分享了调查结果。"
+    )
+    a = write(tmp_path / "source.txt", source)
+    b = write(tmp_path / "spun.txt", spun)
+    result = invoke("compare", str(a), str(b))
+    assert result.exit_code == 0, result.output
+    assert "1 passage(s)" in result.output and "…" not in result.output
+    shown = "".join(
+        line.split("│")[2].strip() for line in result.output.splitlines() if line.count("│") == 3
+    )
+    assert shown == spun[:-1]  # the passage ends at its last word, before the full stop
+
+
 def test_compare_non_utf8_file_is_a_clean_error(tmp_path: Path) -> None:
     a = write(tmp_path / "good.txt", FERRY)
     bad = tmp_path / "legacy.txt"
