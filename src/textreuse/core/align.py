@@ -655,7 +655,8 @@ def word_opcodes(words_a: list[str], words_b: list[str]) -> list[tuple[str, int,
     """Word-level edit script ``(tag, a0, a1, b0, b1)`` turning ``a`` into ``b``.
 
     Matches are a longest common subsequence (so their number does not depend
-    on which text comes first); the unmatched words between two matched
+    on which text comes first; for very long lists, see :func:`matching_blocks`);
+    the unmatched words between two matched
     blocks are paired up as substitutions (``replace``), the rest are
     ``delete`` (only in ``a``) or ``insert`` (only in ``b``).
     """
