@@ -404,8 +404,8 @@ def test_unsupported_extension_raises(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         RecordReader([path], on_error="skip")
     assert info.value.reason == (
-        "unsupported input type '.xyz': expected .jsonl or .ndjson (JSON Lines) or .csv "
-        "(each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
+        "unsupported input type '.xyz': expected .jsonl or .ndjson (JSON Lines), .csv or "
+        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
         ".html.gz, .warc, .warc.gz or a folder"
     )
 
@@ -458,6 +458,31 @@ def test_compressed_jsonl_and_csv_read_as_plain(tmp_path: Path, suffix: str) -> 
     csv_file.rename(folder / csv_file.name)
     rows, reader = read_paths(folder)
     assert len(rows) == 302 and reader.stats.ignored_files == []
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz", ".zst"])
+def test_tsv_is_tab_separated_and_never_quoted(tmp_path: Path, suffix: str) -> None:
+    """Quotes are text in a TSV file (as in news sentence sets such as MRPC); a row
+    with more fields than the header is rejected alone."""
+    table = (
+        "id\ttext\tsite\r\n"
+        't1\t"Quoted," he said, and left.\tnews.example\r\n'
+        "t2\tplain text\t\n"
+        "t3\ttoo\tmany\tfields\n"
+        't4\tan "open quote stays text\tx\n'
+    )
+    path = tmp_path / f"pairs.TSV{suffix}"
+    path.write_bytes(_compress(table.encode(), suffix) if suffix else table.encode())
+    rows, reader = read_paths(path)
+    assert [(r["doc_id"], r["text"], r["site"], r["status"]) for r in rows] == [
+        ("t1", '"Quoted," he said, and left.', "news.example", "ok"),
+        ("t2", "plain text", None, "ok"),
+        ("t3", None, None, "rejected"),
+        ("t4", 'an "open quote stays text', "x", "ok"),
+    ]
+    assert [(r.location, r.reason) for r in reader.rejects] == [
+        ("row 3 (line 4)", "row has 4 fields but the header has 3")
+    ]
 
 
 @pytest.mark.parametrize("suffix", COMPRESSIONS)

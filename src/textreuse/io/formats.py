@@ -248,9 +248,12 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
                 raise _DecodeFailure(line_no, exc.start + skipped) from exc
 
 
-def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
+def read_csv(
+    path: str, data: bytes | None = None, *, tab_separated: bool = False
+) -> Iterator[RawRecord]:
     """Parse a CSV file with a header row naming at least ``id`` and ``text``
-    (``data``: its bytes, as for :func:`read_jsonl`).
+    (``data``: its bytes, as for :func:`read_jsonl`). ``tab_separated``: a TSV file,
+    fields separated by tabs and never quoted (a ``"`` is text), one row per line.
 
     Quoted fields may span lines; their line ends are kept exactly. Empty cells in
     optional metadata columns read as null. Locations are ``row N (line L)``: the N-th
@@ -264,7 +267,11 @@ def read_csv(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
     format_name = compression_of(path)
     raw_handle, handle = _opened_stream(path, data)
     with raw_handle, handle:
-        reader = csv.reader(_decoded_lines(handle), strict=True)
+        lines = _decoded_lines(handle)
+        if tab_separated:
+            reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE, strict=True)
+        else:
+            reader = csv.reader(lines, strict=True)
         try:
             header = next(reader, None)
         except _DecodeFailure as exc:

@@ -15,7 +15,8 @@ Inputs:
 * ``.parquet``: columns ``id`` and ``text`` plus optional metadata. Location ``row N``.
 * ``.csv`` (optionally compressed, as JSON Lines): a header row naming ``id`` and
   ``text`` plus optional metadata. Location ``row N (line L)``: data row N (the
-  header is not counted) starting on line L.
+  header is not counted) starting on line L. ``.tsv`` the same, separated by tabs,
+  never quoted, one row per line.
 * ``.txt``: one record whose id is the file name. Location ``file``.
 * ``.html``, ``.htm`` (optionally ``.gz``): one page whose main text is extracted
   (:mod:`textreuse.io.html`); id the file name, location ``file``. Needs
@@ -98,11 +99,13 @@ InputKind = Literal["jsonl", "parquet", "csv", "txt", "html", "warc", "folder"]
 #: JSON Lines and CSV files, plain or compressed.
 JSONL_SUFFIXES = with_compressions(".jsonl", ".ndjson")
 CSV_SUFFIXES = with_compressions(".csv")
+#: Tab-separated files, read as CSV with tabs and no quoting.
+TSV_SUFFIXES = with_compressions(".tsv")
 
 _EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
     *((suffix, "jsonl") for suffix in JSONL_SUFFIXES),
     (".parquet", "parquet"),
-    *((suffix, "csv") for suffix in CSV_SUFFIXES),
+    *((suffix, "csv") for suffix in (*CSV_SUFFIXES, *TSV_SUFFIXES)),
     (".txt", "txt"),
     *((suffix, "html") for suffix in HTML_SUFFIXES),
     (".warc", "warc"),
@@ -193,8 +196,8 @@ def input_kind(path: str) -> InputKind:
     raise InputError(
         path,
         "",
-        f"unsupported input type '{ext}': expected .jsonl or .ndjson (JSON Lines) or .csv "
-        "(each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
+        f"unsupported input type '{ext}': expected .jsonl or .ndjson (JSON Lines), .csv or "
+        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
         f".html.gz, .warc, .warc.gz or a folder{hint}",
     )
 
@@ -424,7 +427,7 @@ class RecordReader:
             elif kind == "jsonl":
                 yield from self._file_items(path, read_jsonl(path))
             elif kind == "csv":
-                yield from self._file_items(path, read_csv(path))
+                yield from self._file_items(path, self._record_file(path))
             else:
                 yield from self._file_items(path, read_parquet(path, self.batch_size))
 
@@ -457,6 +460,8 @@ class RecordReader:
         name = path.lower()
         if name.endswith(CSV_SUFFIXES):
             return read_csv(path, data)
+        if name.endswith(TSV_SUFFIXES):
+            return read_csv(path, data, tab_separated=True)
         if name.endswith(".parquet"):
             return read_parquet(path, self.batch_size, data)
         return read_jsonl(path, data)
@@ -632,7 +637,7 @@ def _scan_folder(
 
 #: Files of records (each with its own ``id``) that a folder may hold, like the
 #: part files of a partitioned Parquet data set.
-RECORD_FILE_SUFFIXES = (".parquet", *JSONL_SUFFIXES, *CSV_SUFFIXES)
+RECORD_FILE_SUFFIXES = (".parquet", *JSONL_SUFFIXES, *CSV_SUFFIXES, *TSV_SUFFIXES)
 
 
 def is_record_file(name: str) -> bool:

@@ -8,7 +8,7 @@ parsers and checks as a local read (:meth:`RecordReader.file_rows`), so
 nothing of the corpus passes through the driver. Ids are compared across files by
 the plan step :data:`~textreuse.engine.plan.INPUT_RECORDS`, in the order one reader
 would have met them: inputs as given, files by path, records in file order. Record
-files are JSON Lines (``.jsonl``, ``.ndjson``) and CSV, each optionally compressed
+files are JSON Lines (``.jsonl``, ``.ndjson``), CSV and TSV, each optionally compressed
 (``.gz``, ``.bz2``, ``.xz``, ``.zst``), and Parquet; a ``.txt`` file or an HTML page
 (``.html``, ``.htm``, optionally ``.gz``) is one record whose id is its path
 relative to the folder URI given (with ``/``), or its name when the URI names the
