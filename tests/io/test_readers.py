@@ -483,6 +483,10 @@ def test_tsv_is_tab_separated_and_never_quoted(tmp_path: Path, suffix: str) -> N
     assert [(r.location, r.reason) for r in reader.rejects] == [
         ("row 3 (line 4)", "row has 4 fields but the header has 3")
     ]
+    empty = tmp_path / f"empty.tsv{suffix}"
+    empty.write_bytes(b"")
+    _, reader = read_paths(empty)
+    assert [r.reason for r in reader.rejects] == ["empty TSV file: no header row"]
 
 
 @pytest.mark.parametrize("suffix", COMPRESSIONS)

@@ -1,6 +1,6 @@
 """Compressed record files (``.gz``, ``.bz2``, ``.xz``, ``.zst``), read as streams.
 
-A JSON Lines or CSV file may be compressed; the suffix after its format's says how
+A JSON Lines, CSV or TSV file may be compressed; the suffix after its format's says how
 (``news.jsonl.zst``). :func:`decompressed` wraps the open file in a stream that
 decompresses as it is read, so a large file is never held whole. gzip, bzip2 and
 xz come with Python; Zstandard is read by pyarrow's codec, already a dependency.
@@ -92,6 +92,7 @@ def stream_problem(error: Exception, format_name: str | None) -> str:
     """What went wrong reading a (compressed) stream, for a reject reason."""
     if format_name is None:
         return f"read error: {error}"
-    if isinstance(error, EOFError) or "runcated" in str(error):
+    # Python's decompressors raise EOFError; pyarrow's zstd "Truncated compressed stream"
+    if isinstance(error, EOFError) or "truncated" in str(error).lower():
         return f"truncated {format_name} stream"
     return f"corrupt {format_name} stream: {error}"

@@ -268,6 +268,7 @@ def read_csv(
     raw_handle, handle = _opened_stream(path, data)
     with raw_handle, handle:
         lines = _decoded_lines(handle)
+        kind = "TSV" if tab_separated else "CSV"
         if tab_separated:
             reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE, strict=True)
         else:
@@ -279,11 +280,11 @@ def read_csv(
                 f"invalid UTF-8 in the header row at byte offset {exc.offset} of line {exc.line_no}"
             ) from exc
         except csv.Error as exc:
-            raise FileProblem(f"malformed CSV header row: {exc}") from exc
+            raise FileProblem(f"malformed {kind} header row: {exc}") from exc
         except STREAM_ERRORS as exc:
             raise FileProblem(f"{stream_problem(exc, format_name)} in the header row") from exc
         if header is None:
-            raise FileProblem("empty CSV file: no header row")
+            raise FileProblem(f"empty {kind} file: no header row")
         columns = _csv_columns(header)
         row_no = 0
         while True:

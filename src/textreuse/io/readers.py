@@ -424,12 +424,8 @@ class RecordReader:
                     path,
                     read_text_file(path, name, self.max_doc_chars, self.txt_fallback_encoding),
                 )
-            elif kind == "jsonl":
-                yield from self._file_items(path, read_jsonl(path))
-            elif kind == "csv":
+            else:  # a record file: JSON Lines, CSV, TSV or Parquet
                 yield from self._file_items(path, self._record_file(path))
-            else:
-                yield from self._file_items(path, read_parquet(path, self.batch_size))
 
     def _folder_items(self, folder: str) -> Iterator[_Ready | PageTask]:
         files: list[tuple[str, str]] = []
