@@ -195,6 +195,30 @@ def test_rejected_by_reason_groups_kinds_of_problem(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- text folders
 
 
+def test_a_run_output_inside_the_input_folder_is_not_read_again(tmp_path: Path) -> None:
+    """``textreuse run docs --out docs/results``, twice: the second run must not read
+    the first one's documents.parquet (every id a duplicate) nor its other tables."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in (("chess", CHESS), ("orchard", ORCHARD), ("ferry", FERRY)):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    (folder / "ferry-copy.txt").write_text(FERRY_COPY, encoding="utf-8")
+    out = folder / "results"
+    first = run_quick([folder], out)
+    second = run_quick([folder], out, overwrite=True)
+    counts = check_counts(out, second)
+    assert (counts["read"], counts["ok"], counts["rejected"]) == (4, 4, 0)
+    assert counts["files"] == first["input_counts"]["files"] == 4
+    assert counts["ignored_files"] == [os.path.join(str(out), "")]  # not its own staging
+    assert second["output_counts"] == first["output_counts"]
+    assert second["output_counts"]["passages"] > 0
+    # a folder holding only some of a run's files is still read
+    (out / "passages.parquet").unlink()
+    third = run_quick([folder], tmp_path / "third")
+    assert third["input_counts"]["read"] > 4  # the documents.parquet rows come in too
+    assert third["input_counts"]["rejected_by_reason"]
+
+
 def test_binary_txt_file_in_folder(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     (folder / "sub").mkdir(parents=True)

@@ -247,6 +247,14 @@ class OutputFolder:
         lines = [json.dumps(r.to_dict(), ensure_ascii=False) for r in rejects]
         self.write_text("rejects.jsonl", "".join(line + "\n" for line in lines))
 
+    def is_own(self, path: str) -> bool:
+        """Whether a local ``path`` is this run's staging folder or lock file, which an
+        input folder holding ``--out`` would otherwise list as ignored input."""
+        if self.storage.remote:
+            return False  # hidden names: Spark's listing leaves them out
+        own = [self.tmp] + ([self._lock.path] if self._lock is not None else [])
+        return os.path.realpath(path.rstrip(os.sep)) in {os.path.realpath(p) for p in own}
+
     def publish(self, name: str) -> str:
         """The work file ``name``, written to ``scratch``, where the engine reads it."""
         target = child(self.work_dir, name)

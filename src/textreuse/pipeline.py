@@ -279,6 +279,7 @@ class _Job:
                 boilerplate=self.config.boilerplate,
             )
             stats, rejects = result.stats, result.rejects
+            stats.ignored_files = [p for p in stats.ignored_files if not self.folder.is_own(p)]
             engine.load_parquet("records", self.folder.publish("records.parquet"))
             engine.load_parquet("pattern_spans", self.folder.publish(PATTERN_SPANS_FILE))
             engine.load_parquet("line_hashes", self.folder.publish(LINE_HASHES_FILE))

@@ -100,6 +100,12 @@ def print_run_summary(manifest: dict[str, Any], out: str) -> None:
         f"[bold]read[/bold] {counts['read']} records: {counts['ok']} ok, "
         f"{counts['empty']} empty, {counts['rejected']} rejected"
     )
+    ignored = counts.get("ignored_files", [])
+    if ignored:
+        shown = ", ".join(ignored[:3]) + (", ..." if len(ignored) > 3 else "")
+        what = "file or folder" if len(ignored) == 1 else "files or folders"
+        note = f" {len(ignored)} {what} in the input folders (ignored_files in manifest.json): "
+        console.print(Text.assemble(("ignored", "bold"), note + shown))
     console.print(
         f"[bold]found[/bold] {found['passages']} reused passages in {found['clusters']} clusters; "
         f"{found['documents_in_duplicate_groups']} documents in "

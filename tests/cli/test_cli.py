@@ -125,6 +125,28 @@ def test_run_prints_summary(tmp_path: Path, corpus_jsonl: Path) -> None:
     assert f"{found['duplicate_groups']} near-duplicate groups" in text
     assert str(out) in text.replace(" ", "") or str(out) in text
     assert manifest["parameters"]["threads"] == 1
+    assert "ignored" not in text
+
+
+def test_run_summary_names_what_it_ignored_in_input_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for record in CORPUS:
+        (folder / f"{record['id']}.txt").write_text(record["text"], encoding="utf-8")
+    (folder / "notes.md").write_text("not an input", encoding="utf-8")
+    args = ("--threads", "1", "--progress", "none")
+    first = invoke("run", str(folder), "--out", str(folder / "results"), *args)
+    assert first.exit_code == 0, first.output
+    assert "ignored 1 file or folder in the input folders" in flat(first.output)
+    second = invoke("run", str(folder), "--out", str(folder / "results"), "--overwrite", *args)
+    assert second.exit_code == 0, second.output
+    text = flat(second.output)
+    n = len(CORPUS)
+    assert f"read {n} records: {n} ok, 0 empty, 0 rejected" in text
+    note = "ignored 2 files or folders in the input folders (ignored_files in manifest.json)"
+    assert note in text
+    assert str(folder / "notes.md") in text.replace(" ", "")
+    assert f"{folder / 'results'}/" in text.replace(" ", "")
 
 
 def test_run_quiet_prints_nothing(tmp_path: Path, corpus_jsonl: Path) -> None:

@@ -96,7 +96,7 @@ class _DuckWithFiles(DuckDBEngine):
 
     rows: pa.Table
 
-    def read_files(self, uris: Any, job: Any, schema: pa.Schema, check: Any = None) -> list[str]:
+    def read_files(self, uris: Any, job: Any, schema: pa.Schema, skip: Any = None) -> list[str]:
         path = self.work_dir / "read_rows.parquet"
         pq.write_table(self.rows, path)
         self.load_parquet("read_rows", path)
@@ -309,3 +309,18 @@ def test_spark_reads_a_folder_of_texts_with_the_local_results(
     for key in ("files", "read", "ok", "empty", "rejected", "rejected_by_reason"):
         assert found["input_counts"][key] == local["input_counts"][key], key
     assert [Path(p).name for p in found["input_counts"]["ignored_files"]] == ["notes.md"]
+
+
+def test_spark_skips_a_run_output_below_the_uri_as_a_local_read_does(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    import textreuse
+
+    folder = _write_texts(tmp_path / "texts")
+    textreuse.run([folder], folder / "results", threads=1, progress="none")
+    local, found = _run_both(folder, tmp_path)
+    for key in ("files", "read", "ok", "empty", "rejected"):
+        assert found["input_counts"][key] == local["input_counts"][key], key
+    for counts in (local["input_counts"], found["input_counts"]):
+        ignored = sorted(p.removeprefix("file:") for p in counts["ignored_files"])
+        assert ignored == [str(folder / "notes.md"), f"{folder / 'results'}/"]

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
 from textreuse.io.formats import CORPUS_REJECTED
-from textreuse.io.readers import ReadStats, RecordReader, Reject
+from textreuse.io.readers import (
+    RUN_OUTPUT_MARKERS,
+    ReadStats,
+    RecordReader,
+    Reject,
+    run_output_folders,
+)
+from textreuse.output import OUTPUT_FILES
 from textreuse.schema import RECORD_SCHEMA
 
 
@@ -165,6 +172,43 @@ def test_folder_of_txt_files(tmp_path: Path) -> None:
         ]
     )
     assert reader.stats.files == 3
+
+
+def test_run_output_markers_are_files_every_run_writes() -> None:
+    assert set(OUTPUT_FILES) >= RUN_OUTPUT_MARKERS
+
+
+def test_run_output_folders_among_listed_uris() -> None:
+    paths = [
+        "hdfs://nn/corpus/a.jsonl",
+        "hdfs://nn/corpus/out/manifest.json",
+        "hdfs://nn/corpus/out/documents.parquet",
+        "hdfs://nn/corpus/out/passages.parquet",
+        "hdfs://nn/corpus/out/clusters.parquet",
+        "hdfs://nn/corpus/part/documents.parquet",  # not all of a run's files
+        "hdfs://nn/corpus/part/manifest.json",
+        "hdfs://nn/corpus/deep/x/out2/passages.parquet",
+        "hdfs://nn/corpus/deep/x/out2/documents.parquet",
+        "hdfs://nn/corpus/deep/x/out2/manifest.json",
+    ]
+    assert run_output_folders(paths) == ["hdfs://nn/corpus/deep/x/out2/", "hdfs://nn/corpus/out/"]
+    assert run_output_folders(paths[:1]) == []
+
+
+def test_a_folder_holding_a_run_output_is_listed_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    results = folder / "2024" / "results"
+    results.mkdir(parents=True)
+    (folder / "a.txt").write_text("kept")
+    for name in RUN_OUTPUT_MARKERS:
+        (results / name).write_text("not read")
+    (results / "notes.txt").write_text("not read either")
+    rows, reader = read_paths(folder)
+    assert [r["doc_id"] for r in rows] == ["a.txt"]
+    assert reader.stats.ignored_files == [os.path.join(str(results), "")]
+    # named itself, it is skipped the same way: its documents.parquet is the input to name
+    rows, reader = read_paths(results)
+    assert rows == [] and reader.stats.ignored_files == [os.path.join(str(results), "")]
 
 
 def test_single_txt_file(tmp_path: Path) -> None:

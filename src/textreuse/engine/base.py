@@ -63,11 +63,12 @@ class Engine(Protocol):
         uris: Sequence[str],
         job: FilesJob,
         schema: pa.Schema,
-        check: Callable[[Sequence[str]], None] | None = None,
+        skip: Callable[[Sequence[str]], Sequence[str]] | None = None,
     ) -> list[str]:
         """Table ``read_rows`` (``schema``): ``job`` over every file below ``uris``,
         read where the engine's tasks run; returns the paths of all files found.
-        ``check`` sees those paths before any file is read (and may raise)."""
+        ``skip`` sees those paths before any file is read (and may raise); it returns
+        folders (each ending with ``/``) whose files are not read."""
         ...
 
     def components(self, edges: str, out: str) -> int:

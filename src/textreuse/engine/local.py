@@ -123,7 +123,7 @@ class DuckDBEngine:
         uris: Sequence[str],
         job: FilesJob,
         schema: pa.Schema,
-        check: Callable[[Sequence[str]], None] | None = None,
+        skip: Callable[[Sequence[str]], Sequence[str]] | None = None,
     ) -> list[str]:
         """URIs are read by Spark; this engine reads local paths (see ``RecordReader``)."""
         raise ConfigError(f"{uris[0]} is a URI: URIs are read with --engine spark")

@@ -434,7 +434,7 @@ class SparkEngine:
         uris: Sequence[str],
         job: FilesJob,
         schema: pa.Schema,
-        check: Callable[[Sequence[str]], None] | None = None,
+        skip: Callable[[Sequence[str]], Sequence[str]] | None = None,
     ) -> list[str]:
         """Table ``read_rows``: every file below ``uris`` (any file system Spark reaches;
         folders recursively) read by the executors (Spark's ``binaryFile`` source) and
@@ -445,8 +445,8 @@ class SparkEngine:
 
         # one file per Arrow batch: a file's bytes may be large
         self.spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1")
-        frames, listed = [], []
-        for index, uri in enumerate(uris):
+        found, listed = [], []
+        for uri in uris:
             try:
                 files = (
                     self.spark.read.format("binaryFile")
@@ -457,12 +457,16 @@ class SparkEngine:
             except AnalysisException as error:
                 raise InputError(uri, "", f"cannot read it with Spark: {error}") from error
             listed.extend(paths)
+            found.append(files)
+        skipped = list(skip(listed)) if skip is not None else []
+        frames = []
+        for index, files in enumerate(found):
             kept = F.lower("path").rlike(_URI_FILE_PATTERN)
+            for folder in skipped:
+                kept &= ~F.col("path").startswith(folder)
             frames.append(
                 files.where(kept).select(F.lit(index).alias("input_index"), "path", "content")
             )
-        if check is not None:
-            check(listed)
         union = functools.reduce(lambda a, b: a.unionByName(b), frames)
         self._write_table("read_rows", union.mapInArrow(job, from_arrow_schema(schema)))
         return listed

@@ -27,8 +27,9 @@ Inputs:
 * a folder: every ``*.txt`` file and HTML page below it, sorted by relative path, each one
   record whose id is its path relative to the folder with ``/`` separators; the record
   files (a partitioned data set) and WARC files below it, each with its own records.
-  Other files, and hidden files and folders (name starting with ``.``, not descended
-  into), are listed in :attr:`ReadStats.ignored_files`.
+  Other files, hidden files and folders (name starting with ``.``), and folders holding
+  a textreuse run's output (:func:`is_run_output`) are listed in
+  :attr:`ReadStats.ignored_files`; such folders are not descended into.
 
 HTML pages are extracted in ``threads`` worker processes with a ``page_timeout`` per page
 (:mod:`textreuse.io.pages`); a page that times out, cannot be read or decoded, is empty or
@@ -52,7 +53,7 @@ import io
 import os
 import re
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -603,7 +604,8 @@ def _scan_folder(
     """Collect ``(relative id, path)`` of every .txt, HTML, record and WARC file below
     ``folder``.
 
-    Everything else is listed in ``ignored``.
+    Everything else is listed in ``ignored``, as is a folder holding a textreuse run's
+    output (:func:`is_run_output`), which is not descended into.
     """
     here = os.path.join(folder, rel) if rel else folder
     try:
@@ -611,6 +613,9 @@ def _scan_folder(
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as exc:
         unreadable.append((here, f"cannot read folder: {exc.strerror or exc}"))
+        return
+    if is_run_output(entry.name for entry in entries if entry.is_file()):
+        ignored.append(os.path.join(here, ""))  # a run's output: not input (see is_run_output)
         return
     for entry in entries:
         entry_rel = f"{rel}/{entry.name}" if rel else entry.name
@@ -629,6 +634,31 @@ def _scan_folder(
             files.append((entry_rel, path))
         else:
             ignored.append(path)
+
+
+#: Files that every run writes to its output folder (``textreuse.output.OUTPUT_FILES``).
+RUN_OUTPUT_MARKERS = frozenset({"manifest.json", "documents.parquet", "passages.parquet"})
+
+
+def is_run_output(names: Iterable[str]) -> bool:
+    """Whether a folder holding files named ``names`` is a textreuse run's output.
+
+    Found below an input folder (``textreuse run data --out data/results``, run twice),
+    such a folder is not input: its documents would all be read a second time. It is
+    skipped whole and listed as ignored; a run's documents are read when its
+    ``documents.parquet`` is named as an input.
+    """
+    return set(names) >= RUN_OUTPUT_MARKERS
+
+
+def run_output_folders(paths: Iterable[str]) -> list[str]:
+    """The folders (each ending with ``/``) holding a run's output, among file paths
+    with ``/`` separators (URIs listed by Spark)."""
+    names: dict[str, set[str]] = {}
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        names.setdefault(folder + "/", set()).add(name)
+    return sorted(folder for folder, held in names.items() if is_run_output(held))
 
 
 #: Files of records (each with its own ``id``) that a folder may hold, like the

@@ -19,7 +19,8 @@ timeout of a local read. A WARC page whose ``WARC-Target-URI`` an earlier file
 already used takes its ``WARC-Record-ID`` instead, as locally (the plan step renames
 it). How pages were decoded and which WARC records were skipped reach the manifest
 as counting rows of the read table. Other files are listed as ignored, as in a
-folder.
+folder, and so is a folder holding a textreuse run's output, whose files are not read
+(:func:`~textreuse.io.readers.is_run_output`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from textreuse.io.readers import (
     is_page_file,
     is_record_file,
     is_uri_file,
+    run_output_folders,
 )
 from textreuse.schema import (
     RECORD_SCHEMA,
@@ -186,10 +188,18 @@ def ingest_uris(
         config.txt_fallback_encoding,
         config.page_timeout,
     )
-    listed = engine.read_files(uris, job, READ_ROWS_SCHEMA, _check_listed)
+    skipped: list[str] = []
+
+    def skip(paths: Sequence[str]) -> list[str]:
+        skipped.extend(run_output_folders(paths))
+        _check_listed([path for path in paths if not path.startswith(tuple(skipped))])
+        return skipped
+
+    listed = engine.read_files(uris, job, READ_ROWS_SCHEMA, skip)
+    read = [path for path in listed if not path.startswith(tuple(skipped))]
     stats = ReadStats(
-        files=sum(1 for path in listed if is_uri_file(path)),
-        ignored_files=[path for path in listed if not is_uri_file(path)],
+        files=sum(1 for path in read if is_uri_file(path)),
+        ignored_files=[*skipped, *(path for path in read if not is_uri_file(path))],
     )
     counted = engine.fetch(
         """SELECT stat_kind, stat_key, sum(stat_count) FROM read_rows
