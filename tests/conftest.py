@@ -13,7 +13,10 @@ Every article text below was written for these tests. The corpus holds:
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import json
+import lzma
 import os
 import shutil
 import tempfile
@@ -21,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -238,3 +242,18 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     )
     yield owner.spark
     owner.close()
+
+
+def compress(data: bytes, suffix: str) -> bytes:
+    """``data`` compressed as a file ending in ``suffix`` (``.gz``, ``.bz2``, ``.xz``,
+    ``.zst``) is."""
+    if suffix == ".gz":
+        return gzip.compress(data)
+    if suffix == ".bz2":
+        return bz2.compress(data, compresslevel=1)  # 100 kB blocks: a cut one is partly read
+    if suffix == ".xz":
+        return lzma.compress(data)
+    sink = pa.BufferOutputStream()
+    with pa.CompressedOutputStream(sink, "zstd") as out:
+        out.write(data)
+    return bytes(sink.getvalue().to_pybytes())

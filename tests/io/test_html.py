@@ -12,10 +12,12 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from conftest import compress
 from html_pages import article_html
 
 from textreuse.cli import main
 from textreuse.errors import InputError, MissingExtraError, OutputError
+from textreuse.io.compression import COMPRESSIONS
 from textreuse.io.corpus import ingest_corpus
 from textreuse.io.formats import CORPUS_REJECTED
 from textreuse.io.html import PageTask, decode_html, extract_page
@@ -162,8 +164,34 @@ def test_extract_page_truncated_gzip(tmp_path: Path) -> None:
 def test_extract_page_not_gzip(tmp_path: Path) -> None:
     path = tmp_path / "plain.html.gz"
     path.write_text("<html>not compressed</html>")
+    assert extract_page(page_task(path)).error == "not a gzip file (its name ends in .gz)"
+
+
+def test_extract_page_corrupt_gzip(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.html.gz"
+    data = bytearray(gzip.compress(article_html("Ferry", [FERRY, FERRY_2]).encode()))
+    data[-8] ^= 0xFF  # the CRC of the page no longer matches
+    path.write_bytes(bytes(data))
     error = extract_page(page_task(path)).error
     assert error is not None and error.startswith("corrupt gzip stream")
+
+
+@pytest.mark.parametrize("suffix", [".bz2", ".xz", ".zst"])
+def test_extract_page_in_other_compressions(tmp_path: Path, suffix: str) -> None:
+    html = article_html("Ferry", [FERRY, FERRY_2]).encode()
+    path = tmp_path / f"ferry.htm{suffix}"
+    path.write_bytes(compress(html, suffix))
+    result = extract_page(page_task(path))
+    assert result.text is not None and FERRY in result.text
+    cut = tmp_path / f"cut.html{suffix}"
+    cut.write_bytes(compress(html, suffix)[:60])
+    assert extract_page(page_task(cut)).error == f"truncated {COMPRESSIONS[suffix]} stream"
+    reader = RecordReader([tmp_path], threads=1)  # found in a folder as a page, by its name
+    rows = [row for batch in reader.batches() for row in batch.to_pylist()]
+    assert [(r["doc_id"], r["status"]) for r in rows] == [
+        (f"cut.html{suffix}", "rejected"),
+        (f"ferry.htm{suffix}", "ok"),
+    ]
 
 
 def test_extract_page_over_size_limit(tmp_path: Path) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import bz2
 import gzip
 import json
-import lzma
 import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import compress
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -449,8 +448,8 @@ def test_unsupported_extension_raises(tmp_path: Path) -> None:
         RecordReader([path], on_error="skip")
     assert info.value.reason == (
         "unsupported input type '.xyz': expected .jsonl or .ndjson (JSON Lines), .csv or "
-        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
-        ".html.gz, .warc, .warc.gz or a folder"
+        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html or .htm "
+        "(optionally compressed), .warc, .warc.gz or a folder"
     )
 
 
@@ -462,19 +461,6 @@ def test_a_json_file_is_told_to_be_named_jsonl(tmp_path: Path, name: str) -> Non
         RecordReader([path])
 
 
-def _compress(data: bytes, suffix: str) -> bytes:
-    if suffix == ".gz":
-        return gzip.compress(data)
-    if suffix == ".bz2":
-        return bz2.compress(data, compresslevel=1)  # 100 kB blocks: a cut one is partly read
-    if suffix == ".xz":
-        return lzma.compress(data)
-    sink = pa.BufferOutputStream()
-    with pa.CompressedOutputStream(sink, "zstd") as out:
-        out.write(data)
-    return bytes(sink.getvalue().to_pybytes())
-
-
 COMPRESSIONS = [".gz", ".bz2", ".xz", ".zst"]
 _FORMAT_NAMES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 
@@ -483,10 +469,10 @@ _FORMAT_NAMES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 def test_compressed_jsonl_and_csv_read_as_plain(tmp_path: Path, suffix: str) -> None:
     lines = [json.dumps({"id": f"j{i}", "text": f"doc {i}\r\nnext"}) for i in range(300)]
     jsonl = tmp_path / f"a.jsonl{suffix}"
-    jsonl.write_bytes(_compress("\n".join(lines).encode(), suffix))
+    jsonl.write_bytes(compress("\n".join(lines).encode(), suffix))
     table = 'id,text,site\r\nc1,"two\nlines",s\r\nc2,plain,\r\n'
     csv_file = tmp_path / f"b.CSV{suffix.upper()}"  # suffixes match in any case
-    csv_file.write_bytes(_compress(table.encode(), suffix))
+    csv_file.write_bytes(compress(table.encode(), suffix))
     rows, reader = read_paths(jsonl, csv_file)
     assert reader.rejects == []
     assert [r["text"] for r in rows[:2]] == ["doc 0\r\nnext", "doc 1\r\nnext"]
@@ -516,7 +502,7 @@ def test_tsv_is_tab_separated_and_never_quoted(tmp_path: Path, suffix: str) -> N
         't4\tan "open quote stays text\tx\n'
     )
     path = tmp_path / f"pairs.TSV{suffix}"
-    path.write_bytes(_compress(table.encode(), suffix) if suffix else table.encode())
+    path.write_bytes(compress(table.encode(), suffix) if suffix else table.encode())
     rows, reader = read_paths(path)
     assert [(r["doc_id"], r["text"], r["site"], r["status"]) for r in rows] == [
         ("t1", '"Quoted," he said, and left.', "news.example", "ok"),
@@ -541,11 +527,11 @@ def test_truncated_compressed_stream_stops_the_file_with_a_reject(
         json.dumps({"id": f"d{i}", "text": f"{i} " + "word " * 50}).encode() + b"\n"
         for i in range(2000)
     )
-    full = _compress(data, suffix)
+    full = compress(data, suffix)
     broken = tmp_path / f"broken.jsonl{suffix}"
     broken.write_bytes(full[: len(full) // 2])
     table = b"id,text\n" + b"".join(b"r%d,%s\n" % (i, b"word " * 50) for i in range(2000))
-    packed = _compress(table, suffix)
+    packed = compress(table, suffix)
     broken_csv = tmp_path / f"broken.csv{suffix}"
     broken_csv.write_bytes(packed[: len(packed) // 2])
     rows, reader = read_paths(broken, broken_csv)

@@ -28,14 +28,20 @@ Offsets in the output refer to the extracted text (stored in ``documents.parquet
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from textreuse.errors import MissingExtraError
+from textreuse.io.compression import (
+    STREAM_ERRORS,
+    NotCompressed,
+    compression_of,
+    decompressed,
+    stream_problem,
+    with_compressions,
+)
 
 __all__ = [
     "HTML_SUFFIXES",
@@ -48,8 +54,8 @@ __all__ = [
     "trafilatura_extract",
 ]
 
-#: File name endings read as HTML pages (matched case-insensitively).
-HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".html.gz", ".htm.gz")
+#: File name endings read as HTML pages (matched case-insensitively), plain or compressed.
+HTML_SUFFIXES: tuple[str, ...] = with_compressions(".html", ".htm")
 
 #: Fields an extraction function returns besides ``text``; they map onto RECORD_SCHEMA.
 METADATA_KEYS: tuple[str, ...] = ("title", "author", "date", "site", "url")
@@ -220,7 +226,7 @@ def _clean(found: Mapping[str, str | None], key: str) -> str | None:
 
 
 def _page_bytes(task: PageTask) -> tuple[bytes | None, str]:
-    """The page's bytes (a file is read and un-gzipped here), or None and the reason."""
+    """The page's bytes (a file is read and decompressed here), or None and the reason."""
     if task.data is not None:
         return task.data, ""
     if task.path is None:
@@ -233,20 +239,18 @@ def _page_bytes(task: PageTask) -> tuple[bytes | None, str]:
 
 
 def read_page_file(name: str, handle: BinaryIO, limit: int) -> tuple[bytes | None, str]:
-    """The bytes of the page file ``name`` open as ``handle`` (un-gzipped when ``name``
-    ends in ``.gz``), at most ``limit`` of them, or None and the reason."""
+    """The bytes of the page file ``name`` open as ``handle`` (seekable; decompressed
+    when ``name`` ends in a compression suffix, :mod:`textreuse.io.compression`), at
+    most ``limit`` of them, or None and the reason."""
+    format_name = compression_of(name)
     try:
-        if name.lower().endswith(".gz"):
-            with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
-                data = unzipped.read(limit + 1)
-        else:
-            data = handle.read(limit + 1)
-    except EOFError:
-        return None, "truncated gzip stream"
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        return None, f"corrupt gzip stream: {exc}"
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
+        data = decompressed(handle, name).read(limit + 1)
+    except NotCompressed as exc:
+        return None, str(exc)
+    except STREAM_ERRORS as exc:
+        if format_name is None and isinstance(exc, OSError):
+            return None, f"cannot read file: {exc.strerror or exc}"
+        return None, stream_problem(exc, format_name)
     if len(data) > limit:
         return None, f"page has more than {limit} bytes (10 x --max-doc-chars)"
     return data, ""

@@ -18,8 +18,8 @@ Inputs:
   header is not counted) starting on line L. ``.tsv`` the same, separated by tabs,
   never quoted, one row per line.
 * ``.txt``: one record whose id is the file name. Location ``file``.
-* ``.html``, ``.htm`` (optionally ``.gz``): one page whose main text is extracted
-  (:mod:`textreuse.io.html`); id the file name, location ``file``. Needs
+* ``.html``, ``.htm`` (optionally compressed, as JSON Lines): one page whose main text
+  is extracted (:mod:`textreuse.io.html`); id the file name, location ``file``. Needs
   ``textreuse[html]``.
 * ``.warc``, ``.warc.gz``: one page per HTML response record (:mod:`textreuse.io.warc`);
   id the ``WARC-Target-URI`` (the ``WARC-Record-ID`` when that URI was already used),
@@ -198,8 +198,8 @@ def input_kind(path: str) -> InputKind:
         path,
         "",
         f"unsupported input type '{ext}': expected .jsonl or .ndjson (JSON Lines), .csv or "
-        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html, .htm, "
-        f".html.gz, .warc, .warc.gz or a folder{hint}",
+        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html or .htm "
+        f"(optionally compressed), .warc, .warc.gz or a folder{hint}",
     )
 
 

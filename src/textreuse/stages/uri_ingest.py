@@ -10,7 +10,7 @@ the plan step :data:`~textreuse.engine.plan.INPUT_RECORDS`, in the order one rea
 would have met them: inputs as given, files by path, records in file order. Record
 files are JSON Lines (``.jsonl``, ``.ndjson``), CSV and TSV, each optionally compressed
 (``.gz``, ``.bz2``, ``.xz``, ``.zst``), and Parquet; a ``.txt`` file or an HTML page
-(``.html``, ``.htm``, optionally ``.gz``) is one record whose id is its path
+(``.html``, ``.htm``, optionally compressed) is one record whose id is its path
 relative to the folder URI given (with ``/``), or its name when the URI names the
 file itself or is a glob pattern (``hdfs://nn/texts/*.txt``); a WARC file
 (``.warc``, ``.warc.gz``) holds one page per HTML response record, as read locally.
