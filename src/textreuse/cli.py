@@ -13,7 +13,8 @@ import click
 from textreuse.compare import compare as compare_texts
 from textreuse.config import RunConfig, default_threads
 from textreuse.errors import ConfigError, TextReuseError
-from textreuse.io.formats import check_text_encoding, read_text_file
+from textreuse.io.document import read_document
+from textreuse.io.formats import check_text_encoding
 from textreuse.render import print_comparison, print_run_summary
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,18 +96,16 @@ def _align_options(fn: F) -> F:
 
 
 def _read_text(path: Path, fallback_encoding: str | None = None) -> str:
-    """Read a text file as `textreuse run` reads a ``.txt`` input, so offsets agree."""
+    """Read a file as `textreuse run` reads a ``.txt`` input or an HTML page, so offsets
+    agree (:func:`textreuse.io.document.read_document`)."""
     try:
         check_text_encoding(fallback_encoding)
     except ConfigError as error:
         raise click.BadParameter(str(error), param_hint="'--txt-fallback-encoding'") from error
-    record = next(
-        read_text_file(str(path), path.name, RunConfig().max_doc_chars, fallback_encoding)
-    )
-    text = (record.fields or {}).get("text")
-    if record.error is not None or not isinstance(text, str):
-        raise click.ClickException(f"{path}: {record.error}")
-    return text
+    try:
+        return read_document(path, RunConfig().max_doc_chars, fallback_encoding)
+    except TextReuseError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

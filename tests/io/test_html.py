@@ -465,3 +465,27 @@ def test_run_on_html_pages(tmp_path: Path) -> None:
         a = docs[p["doc_a"]][p["a_start"] : p["a_end"]]
         b = docs[p["doc_b"]][p["b_start"] : p["b_end"]]
         assert FERRY[:60] in a and FERRY[:60] in b
+
+
+def test_compare_and_clean_read_pages_as_run_does(tmp_path: Path) -> None:
+    """Two saved pages are compared by their main text, not their markup; the offsets
+    are those of the run's documents."""
+    page_a = tmp_path / "a.html"
+    page_a.write_text(article_html("Ferry", [FERRY, FERRY_2]), encoding="utf-8")
+    page_b = tmp_path / "b.htm.zst"
+    page_b.write_bytes(compress(article_html("Boats", [FERRY_2]).encode(), ".zst"))
+    result = CliRunner().invoke(main, ["compare", str(page_a), str(page_b), "--json"])
+    assert result.exit_code == 0, result.output
+    (passage,) = json.loads(result.stdout)["passages"]
+    assert passage["a_text"] == passage["b_text"] == FERRY_2
+    run = CliRunner().invoke(main, ["run", str(page_a), "--out", str(tmp_path / "out"), "-q"])
+    assert run.exit_code == 0, run.output
+    (document,) = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    assert document["text"][passage["a_start"] : passage["a_end"]] == FERRY_2
+    cleaned = CliRunner().invoke(main, ["clean", str(page_a)])
+    assert cleaned.exit_code == 0 and FERRY in cleaned.stdout and "<p>" not in cleaned.stdout
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body></body></html>", encoding="utf-8")
+    failed = CliRunner().invoke(main, ["compare", str(page_a), str(empty)])
+    assert failed.exit_code == 1
+    assert f"{empty}: no main text found in the page" in failed.output
