@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import compress
 from html_pages import article_html
 
+import textreuse
 from textreuse.cli import main
 from textreuse.errors import InputError, MissingExtraError, OutputError
 from textreuse.io.compression import COMPRESSIONS
@@ -472,6 +473,8 @@ def test_compare_and_clean_read_pages_as_run_does(tmp_path: Path) -> None:
     are those of the run's documents."""
     page_a = tmp_path / "a.html"
     page_a.write_text(article_html("Ferry", [FERRY, FERRY_2]), encoding="utf-8")
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body></body></html>", encoding="utf-8")
     page_b = tmp_path / "b.htm.zst"
     page_b.write_bytes(compress(article_html("Boats", [FERRY_2]).encode(), ".zst"))
     result = CliRunner().invoke(main, ["compare", str(page_a), str(page_b), "--json"])
@@ -482,10 +485,11 @@ def test_compare_and_clean_read_pages_as_run_does(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     (document,) = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
     assert document["text"][passage["a_start"] : passage["a_end"]] == FERRY_2
+    assert textreuse.read_document(page_a) == document["text"]
+    with pytest.raises(InputError, match=r"empty\.html: no main text found in the page"):
+        textreuse.read_document(tmp_path / "empty.html")
     cleaned = CliRunner().invoke(main, ["clean", str(page_a)])
     assert cleaned.exit_code == 0 and FERRY in cleaned.stdout and "<p>" not in cleaned.stdout
-    empty = tmp_path / "empty.html"
-    empty.write_text("<html><body></body></html>", encoding="utf-8")
     failed = CliRunner().invoke(main, ["compare", str(page_a), str(empty)])
     assert failed.exit_code == 1
     assert f"{empty}: no main text found in the page" in failed.output

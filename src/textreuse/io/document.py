@@ -21,7 +21,7 @@ __all__ = ["read_document"]
 
 def read_document(
     path: str | os.PathLike[str],
-    max_doc_chars: int,
+    max_doc_chars: int = 5_000_000,
     fallback_encoding: str | None = None,
     page_timeout: float = 30.0,
 ) -> str:
