@@ -14,9 +14,9 @@ from rich.text import Text
 
 from textreuse.boilerplate.spans import Span
 from textreuse.compare import Comparison
-from textreuse.core.align import word_opcodes
 from textreuse.core.rewrite import RewriteProfile
 from textreuse.core.tokenize import tokenize
+from textreuse.core.word_diff import word_opcodes
 from textreuse.io.readers import is_uri
 
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from textreuse.core.align import AlignParams, Passage, align, word_edits
+from textreuse.core.align import AlignParams, Passage, align
 from textreuse.core.tokenize import tokenize
+from textreuse.core.word_diff import word_edits
 from textreuse.errors import ConfigError
 
 # --- fixtures: original news-like sentences -------------------------------------
@@ -646,48 +647,3 @@ def test_one_to_one_meets_taken_spans_in_the_order_they_were_taken() -> None:
 
 
 # --- word matching of long passages -------------------------------------------
-
-
-_WORD_LISTS = st.lists(st.sampled_from("abcdefghij"), max_size=60)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_WORD_LISTS, _WORD_LISTS)
-def test_long_passages_are_matched_piecewise_as_a_common_subsequence(
-    words_a: list[str], words_b: list[str]
-) -> None:
-    """Past DIRECT_LCS_CELLS the lists are cut at words found once in each: the runs
-    are still in order, match equal words, and never overlap."""
-    from textreuse.core import align as core
-
-    exact = core.matching_blocks(words_a, words_b)
-    limit = core.DIRECT_LCS_CELLS
-    core.DIRECT_LCS_CELLS = 4
-    try:
-        pieces = core.matching_blocks(words_a, words_b)
-    finally:
-        core.DIRECT_LCS_CELLS = limit
-    for blocks in (exact, pieces):
-        end_a = end_b = 0
-        for a, b, size in blocks:
-            assert size > 0 and a >= end_a and b >= end_b
-            assert words_a[a : a + size] == words_b[b : b + size]
-            end_a, end_b = a + size, b + size
-    assert sum(size for _, _, size in pieces) <= sum(size for _, _, size in exact)
-
-
-def test_a_long_lightly_edited_passage_keeps_every_match() -> None:
-    """Two 30,000-word texts, one with a word in 50 changed (over the direct limit):
-    matched piecewise, the counts are those of one exact alignment."""
-    import random
-
-    from textreuse.core import align as core
-
-    rng = random.Random(7)
-    vocabulary = [f"w{k}" for k in range(3000)]
-    words_a = [rng.choice(vocabulary) for _ in range(30_000)]
-    words_b = [w if rng.random() > 0.02 else "changed" for w in words_a]
-    assert len(words_a) * len(words_b) > core.DIRECT_LCS_CELLS
-    matches, substitutions, insertions, deletions = word_edits(words_a, words_b)
-    changed = sum(1 for a, b in zip(words_a, words_b, strict=True) if a != b)
-    assert (matches, substitutions, insertions, deletions) == (30_000 - changed, changed, 0, 0)

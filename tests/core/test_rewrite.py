@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textreuse.core.align import word_edits
 from textreuse.core.rewrite import rewrite_profile
 from textreuse.core.tokenize import tokenize
+from textreuse.core.word_diff import word_edits
 
 BURNS_SOURCE = (
     "William J. Burns, director of the CIA, flew to Moscow on November 2 to confront Russia "

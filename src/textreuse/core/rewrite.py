@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from textreuse.core.align import word_opcodes
 from textreuse.core.tokenize import Tokens, tokenize
+from textreuse.core.word_diff import word_opcodes
 
 IntArray = npt.NDArray[np.int32]
 
