@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from textreuse.duckdb_paths import literal_glob, parquet_source, sql_string
 from textreuse.errors import OutputError
-from textreuse.io.readers import is_uri
+from textreuse.io.input_files import is_uri
 from textreuse.io.storage import LocalStorage, Storage, child, parent_and_name
 from textreuse.schema import (
     CLUSTERS_SCHEMA,

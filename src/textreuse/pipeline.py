@@ -55,7 +55,8 @@ from textreuse.engine.plan import (
 )
 from textreuse.errors import ConfigError
 from textreuse.io.html import require_html_extra
-from textreuse.io.readers import RecordReader, check_distinct_inputs, is_page_file, is_uri
+from textreuse.io.input_files import check_distinct_inputs, is_page_file, is_uri
+from textreuse.io.readers import RecordReader
 from textreuse.manifest import Manifest
 from textreuse.output import (
     OutputFolder,

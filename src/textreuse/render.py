@@ -17,7 +17,7 @@ from textreuse.compare import Comparison
 from textreuse.core.rewrite import RewriteProfile
 from textreuse.core.tokenize import tokenize
 from textreuse.core.word_diff import word_opcodes
-from textreuse.io.readers import is_uri
+from textreuse.io.input_files import is_uri
 
 
 def _marked(text: str, start: int, end: int, changed: set[int]) -> Text:

@@ -10,7 +10,7 @@ import duckdb
 
 from textreuse.duckdb_paths import parquet_source
 from textreuse.errors import OutputError
-from textreuse.io.readers import is_uri
+from textreuse.io.input_files import is_uri
 
 
 def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from textreuse.config import RunConfig
 from textreuse.errors import ConfigError
-from textreuse.io.readers import is_uri
+from textreuse.io.input_files import is_uri
 from textreuse.io.storage import child
 
 if TYPE_CHECKING:

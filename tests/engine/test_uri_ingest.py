@@ -25,7 +25,8 @@ import pytest
 from textreuse.config import RunConfig
 from textreuse.engine.local import DuckDBEngine
 from textreuse.errors import ConfigError, InputError
-from textreuse.io.readers import ReadStats, RecordReader, is_uri
+from textreuse.io.input_files import is_uri
+from textreuse.io.readers import ReadStats, RecordReader
 from textreuse.schema import RECORD_SCHEMA
 from textreuse.stages.uri_ingest import (
     READ_ROWS_SCHEMA,

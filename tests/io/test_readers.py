@@ -16,13 +16,8 @@ from hypothesis import strategies as st
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
 from textreuse.io.formats import CORPUS_REJECTED
-from textreuse.io.readers import (
-    RUN_OUTPUT_MARKERS,
-    ReadStats,
-    RecordReader,
-    Reject,
-    run_output_folders,
-)
+from textreuse.io.input_files import RUN_OUTPUT_MARKERS, run_output_folders
+from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.output import OUTPUT_FILES
 from textreuse.schema import RECORD_SCHEMA
 

@@ -46,7 +46,7 @@ from textreuse.engine.plan import (
     numbered_in_one_order,
 )
 from textreuse.errors import EngineError, InputError, MissingExtraError
-from textreuse.io.readers import URI_FILE_SUFFIXES, is_uri
+from textreuse.io.input_files import URI_FILE_SUFFIXES, is_uri
 from textreuse.io.storage import child
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 #: filled rows of struct column ``outN`` of the Parquet folder ``FOLDER``.
 PACKED_COLUMN_MARK = "#"
 
-#: Paths of files read from URIs, lower-cased (see ``textreuse.io.readers.is_uri_file``).
+#: Paths of files read from URIs, lower-cased (see ``textreuse.io.input_files.is_uri_file``).
 _URI_FILE_PATTERN = "(" + "|".join(re.escape(s) for s in URI_FILE_SUFFIXES) + ")$"
 
 #: Spark's own log level unless the engine is verbose.

@@ -28,7 +28,7 @@ Inputs:
   record whose id is its path relative to the folder with ``/`` separators; the record
   files (a partitioned data set) and WARC files below it, each with its own records.
   Other files, hidden files and folders (name starting with ``.``), and folders holding
-  a textreuse run's output (:func:`is_run_output`) are listed in
+  a textreuse run's output (:func:`~textreuse.io.input_files.is_run_output`) are listed in
   :attr:`ReadStats.ignored_files`; such folders are not descended into.
 
 HTML pages are extracted in ``threads`` worker processes with a ``page_timeout`` per page
@@ -51,17 +51,14 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
-from textreuse.io.compression import with_compressions, without_compression
 from textreuse.io.formats import (
     FileProblem,
     RawRecord,
@@ -73,12 +70,21 @@ from textreuse.io.formats import (
     type_name,
 )
 from textreuse.io.html import (
-    HTML_SUFFIXES,
     Extractor,
     PageResult,
     PageTask,
     read_page_file,
     require_html_extra,
+)
+from textreuse.io.input_files import (
+    CSV_SUFFIXES,
+    TSV_SUFFIXES,
+    check_distinct_inputs,
+    input_kind,
+    is_html,
+    is_record_file,
+    is_warc,
+    scan_folder,
 )
 from textreuse.io.pages import PageExtractor
 from textreuse.io.warc import read_warc
@@ -94,24 +100,6 @@ if TYPE_CHECKING:
     from textreuse.config import RunConfig
 
 __all__ = ["ReadStats", "RecordReader", "Reject"]
-
-InputKind = Literal["jsonl", "parquet", "csv", "txt", "html", "warc", "folder"]
-
-#: JSON Lines and CSV files, plain or compressed.
-JSONL_SUFFIXES = with_compressions(".jsonl", ".ndjson")
-CSV_SUFFIXES = with_compressions(".csv")
-#: Tab-separated files, read as CSV with tabs and no quoting.
-TSV_SUFFIXES = with_compressions(".tsv")
-
-_EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
-    *((suffix, "jsonl") for suffix in JSONL_SUFFIXES),
-    (".parquet", "parquet"),
-    *((suffix, "csv") for suffix in (*CSV_SUFFIXES, *TSV_SUFFIXES)),
-    (".txt", "txt"),
-    *((suffix, "html") for suffix in HTML_SUFFIXES),
-    (".warc", "warc"),
-    (".warc.gz", "warc"),
-)
 
 #: A record that is ready (no extraction needed), with the file it came from.
 _Ready = tuple[str, RawRecord]
@@ -168,41 +156,6 @@ class ReadStats:
         return asdict(self)
 
 
-#: A URI: a scheme, then ``://``. Plain paths (``data/x.jsonl``, ``C:\\x``) are not.
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def is_uri(path: object) -> bool:
-    """Whether an input is a URI for Spark (``scheme://...``) rather than a local path."""
-    return isinstance(path, str) and _URI.match(path) is not None
-
-
-def input_kind(path: str) -> InputKind:
-    """Classify an input path, raising :class:`InputError` if it cannot be read at all."""
-    if os.path.isdir(path):
-        return "folder"
-    if not os.path.exists(path):
-        raise InputError(path, "", "no such file or folder")
-    name = os.path.basename(path).lower()
-    for suffix, kind in _EXTENSIONS:
-        if name.endswith(suffix):
-            return kind
-    _, ext = os.path.splitext(without_compression(name))
-    hint = ""
-    if ext == ".json":
-        hint = (
-            "; if it holds one JSON object per line, name it .jsonl (a .json file may be "
-            "one JSON value, which is not read)"
-        )
-    raise InputError(
-        path,
-        "",
-        f"unsupported input type '{ext}': expected .jsonl or .ndjson (JSON Lines), .csv or "
-        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html or .htm "
-        f"(optionally compressed), .warc, .warc.gz or a folder{hint}",
-    )
-
-
 class _IdRegistry:
     """Remembers every id seen and where, compactly: id -> index into parallel arrays."""
 
@@ -248,30 +201,6 @@ class _BatchBuilder:
         arrays = [pa.array(column, type=pa.string()) for column in self._columns]
         self._columns = [[] for _ in RECORD_SCHEMA]
         return pa.RecordBatch.from_arrays(arrays, schema=RECORD_SCHEMA)
-
-
-def check_distinct_inputs(paths: Sequence[str]) -> None:
-    """Refuse an input given twice, or one inside an input folder (symlinks followed):
-    its records would be read twice, and each second copy rejected as a duplicate id.
-
-    Raises:
-        ConfigError: naming both inputs.
-    """
-    given: dict[Path, str] = {}
-    for path in paths:
-        resolved = Path(path).resolve()
-        if resolved in given:
-            raise ConfigError(
-                f"input {path} is given twice (also as {given[resolved]}); "
-                "its records would be read twice"
-            )
-        given[resolved] = path
-    for resolved, path in given.items():
-        folder = next((given[p] for p in resolved.parents if p in given), None)
-        if folder is not None:
-            raise ConfigError(
-                f"input {path} is inside the input folder {folder}; its records would be read twice"
-            )
 
 
 class RecordReader:
@@ -388,10 +317,10 @@ class RecordReader:
         name = text_id or os.path.basename(source)
         if is_record_file(source):
             items = self._file_items(source, self._record_file(source, data))
-        elif _is_html(source):
+        elif is_html(source):
             require_html_extra()
             items = self._html_items(source, name, data)
-        elif _is_warc(source):
+        elif is_warc(source):
             require_html_extra()
             items = self._warc_items(source, data)
         else:
@@ -431,17 +360,17 @@ class RecordReader:
     def _folder_items(self, folder: str) -> Iterator[_Ready | PageTask]:
         files: list[tuple[str, str]] = []
         unreadable: list[tuple[str, str]] = []
-        _scan_folder(folder, "", files, self.stats.ignored_files, unreadable)
+        scan_folder(folder, "", files, self.stats.ignored_files, unreadable)
         for source, reason in unreadable:
             self.stats.files += 1
             yield source, RawRecord("file", error=reason)
-        if any(_is_html(rel) or _is_warc(rel) for rel, _ in files):
+        if any(is_html(rel) or is_warc(rel) for rel, _ in files):
             require_html_extra()
         for rel, source in sorted(files):
-            if _is_html(rel):
+            if is_html(rel):
                 yield from self._html_items(source, rel)
                 continue
-            if _is_warc(rel):
+            if is_warc(rel):
                 yield from self._warc_items(source)
                 continue
             if is_record_file(rel):  # a partitioned data set: each file's own records
@@ -592,108 +521,3 @@ def _metadata_of(name: str, value: object) -> tuple[str | None, str | None]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value), None
     return None, f"field '{name}' must be a string, got {type_name(value)}"
-
-
-def _scan_folder(
-    folder: str,
-    rel: str,
-    files: list[tuple[str, str]],
-    ignored: list[str],
-    unreadable: list[tuple[str, str]],
-) -> None:
-    """Collect ``(relative id, path)`` of every .txt, HTML, record and WARC file below
-    ``folder``.
-
-    Everything else is listed in ``ignored``, as is a folder holding a textreuse run's
-    output (:func:`is_run_output`), which is not descended into.
-    """
-    here = os.path.join(folder, rel) if rel else folder
-    try:
-        with os.scandir(here) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as exc:
-        unreadable.append((here, f"cannot read folder: {exc.strerror or exc}"))
-        return
-    if is_run_output(entry.name for entry in entries if entry.is_file()):
-        ignored.append(os.path.join(here, ""))  # a run's output: not input (see is_run_output)
-        return
-    for entry in entries:
-        entry_rel = f"{rel}/{entry.name}" if rel else entry.name
-        path = os.path.join(folder, entry_rel)
-        is_dir = entry.is_dir(follow_symlinks=False)
-        if entry.name.startswith("."):
-            ignored.append(path + os.sep if is_dir else path)
-        elif is_dir:
-            _scan_folder(folder, entry_rel, files, ignored, unreadable)
-        elif (
-            entry.name.lower().endswith(".txt")
-            or _is_html(entry.name)
-            or is_record_file(entry.name)
-            or _is_warc(entry.name)
-        ) and entry.is_file():
-            files.append((entry_rel, path))
-        else:
-            ignored.append(path)
-
-
-#: Files that every run writes to its output folder (``textreuse.output.OUTPUT_FILES``).
-RUN_OUTPUT_MARKERS = frozenset({"manifest.json", "documents.parquet", "passages.parquet"})
-
-
-def is_run_output(names: Iterable[str]) -> bool:
-    """Whether a folder holding files named ``names`` is a textreuse run's output.
-
-    Found below an input folder (``textreuse run data --out data/results``, run twice),
-    such a folder is not input: its documents would all be read a second time. It is
-    skipped whole and listed as ignored; a run's documents are read when its
-    ``documents.parquet`` is named as an input.
-    """
-    return set(names) >= RUN_OUTPUT_MARKERS
-
-
-def run_output_folders(paths: Iterable[str]) -> list[str]:
-    """The folders (each ending with ``/``) holding a run's output, among file paths
-    with ``/`` separators (URIs listed by Spark)."""
-    names: dict[str, set[str]] = {}
-    for path in paths:
-        folder, _, name = path.rpartition("/")
-        names.setdefault(folder + "/", set()).add(name)
-    return sorted(folder for folder, held in names.items() if is_run_output(held))
-
-
-#: Files of records (each with its own ``id``) that a folder may hold, like the
-#: part files of a partitioned Parquet data set.
-RECORD_FILE_SUFFIXES = (".parquet", *JSONL_SUFFIXES, *CSV_SUFFIXES, *TSV_SUFFIXES)
-
-
-def is_record_file(name: str) -> bool:
-    """Whether ``name`` is a file of records (JSON Lines, CSV or Parquet)."""
-    return name.lower().endswith(RECORD_FILE_SUFFIXES)
-
-
-#: WARC files (matched case-insensitively).
-WARC_SUFFIXES = (".warc", ".warc.gz")
-
-#: Files holding pages to extract, which need the ``textreuse[html]`` extra.
-PAGE_FILE_SUFFIXES = (*HTML_SUFFIXES, *WARC_SUFFIXES)
-
-#: Files the Spark engine's executors read from a URI: every kind a folder holds.
-URI_FILE_SUFFIXES = (*RECORD_FILE_SUFFIXES, ".txt", *PAGE_FILE_SUFFIXES)
-
-
-def is_uri_file(name: str) -> bool:
-    """Whether the executors read ``name`` from a URI (records, text, pages or WARC)."""
-    return name.lower().endswith(URI_FILE_SUFFIXES)
-
-
-def is_page_file(name: str) -> bool:
-    """Whether ``name`` is an HTML page or a WARC file (read with ``textreuse[html]``)."""
-    return name.lower().endswith(PAGE_FILE_SUFFIXES)
-
-
-def _is_html(name: str) -> bool:
-    return name.lower().endswith(HTML_SUFFIXES)
-
-
-def _is_warc(name: str) -> bool:
-    return name.lower().endswith(WARC_SUFFIXES)

@@ -20,7 +20,7 @@ already used takes its ``WARC-Record-ID`` instead, as locally (the plan step ren
 it). How pages were decoded and which WARC records were skipped reach the manifest
 as counting rows of the read table. Other files are listed as ignored, as in a
 folder, and so is a folder holding a textreuse run's output, whose files are not read
-(:func:`~textreuse.io.readers.is_run_output`).
+(:func:`~textreuse.io.input_files.is_run_output`).
 """
 
 from __future__ import annotations
@@ -38,16 +38,9 @@ import pyarrow as pa
 from textreuse.engine.plan import INPUT_RECORDS
 from textreuse.errors import DuplicateIdError, InputError
 from textreuse.io.html import require_html_extra
+from textreuse.io.input_files import is_page_file, is_record_file, is_uri_file, run_output_folders
 from textreuse.io.pages import PageExtractor
-from textreuse.io.readers import (
-    ReadStats,
-    RecordReader,
-    Reject,
-    is_page_file,
-    is_record_file,
-    is_uri_file,
-    run_output_folders,
-)
+from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import (
     RECORD_SCHEMA,
     STATUS_EMPTY,
