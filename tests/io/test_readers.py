@@ -184,6 +184,10 @@ def test_run_output_folders_among_listed_uris() -> None:
         "hdfs://nn/corpus/deep/x/out2/passages.parquet",
         "hdfs://nn/corpus/deep/x/out2/documents.parquet",
         "hdfs://nn/corpus/deep/x/out2/manifest.json",
+        "hdfs://nn/corpus/out/copy/manifest.json",  # an output inside an output
+        "hdfs://nn/corpus/out/copy/documents.parquet",
+        "hdfs://nn/corpus/out/copy/passages.parquet",
+        "hdfs://nn/corpus/outer/x.txt",  # a name starting as a found folder's does
     ]
     assert run_output_folders(paths) == ["hdfs://nn/corpus/deep/x/out2/", "hdfs://nn/corpus/out/"]
     assert run_output_folders(paths[:1]) == []

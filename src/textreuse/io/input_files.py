@@ -154,12 +154,17 @@ def is_run_output(names: Iterable[str]) -> bool:
 
 def run_output_folders(paths: Iterable[str]) -> list[str]:
     """The folders (each ending with ``/``) holding a run's output, among file paths
-    with ``/`` separators (URIs listed by Spark)."""
+    with ``/`` separators (URIs listed by Spark); one inside another is left out, as
+    the folder scan never descends into the outer one."""
     names: dict[str, set[str]] = {}
     for path in paths:
         folder, _, name = path.rpartition("/")
         names.setdefault(folder + "/", set()).add(name)
-    return sorted(folder for folder, held in names.items() if is_run_output(held))
+    found: list[str] = []
+    for folder in sorted(folder for folder, held in names.items() if is_run_output(held)):
+        if not (found and folder.startswith(found[-1])):
+            found.append(folder)
+    return found
 
 
 #: Files of records (each with its own ``id``) that a folder may hold, like the
