@@ -205,6 +205,8 @@ def run(
 ) -> None:
     """Find reused passages in INPUTS (JSONL, Parquet, CSV, text, HTML, WARC) and write OUT.
 
+    An INPUT of - reads JSON Lines from standard input.
+
     With --engine spark, INPUTS may instead be URIs of record files or folders of
     them (hdfs://, s3a://, file://, ...), read by Spark's executors, and OUT may be
     a URI too, written by them.
@@ -271,7 +273,7 @@ def ingest(
 
     Extracts the main text of HTML pages and WARC records, validates every record and
     writes them with their metadata and status, without looking for reuse. Prints the
-    counts as JSON.
+    counts as JSON. An INPUT of - reads JSON Lines from standard input.
     """
     from textreuse.io.corpus import ingest_corpus
 

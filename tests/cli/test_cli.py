@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,9 @@ from conftest import (
     run_quick,
 )
 
+import textreuse
 from textreuse.cli import main
-from textreuse.errors import OutputError
+from textreuse.errors import ConfigError, OutputError
 
 README = REPO / "README.md"
 
@@ -491,3 +493,51 @@ def test_eval_labels_unknown_document(tmp_path: Path, corpus_run: tuple[Path, An
     result = CliRunner().invoke(main, ["eval", "labels", "--labels", str(labels), str(out)])
     assert result.exit_code != 0
     assert "ghost.txt" in result.output and "line 2" in result.output
+
+
+# --------------------------------------------------------------------------- standard input
+
+
+def _jsonl(records: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(record) + "\n" for record in records).encode("utf-8")
+
+
+def test_run_reads_json_lines_from_standard_input(tmp_path: Path, corpus_jsonl: Path) -> None:
+    piped = _jsonl([*CORPUS[:3], {"id": CORPUS[0]["id"], "text": "again"}]) + b"{oops\n"
+    out = tmp_path / "out"
+    args = ["run", "-", str(corpus_jsonl.parent / "extra.jsonl"), "--out", str(out), "-q"]
+    (corpus_jsonl.parent / "extra.jsonl").write_bytes(_jsonl(CORPUS[3:]))
+    result = CliRunner().invoke(main, [*args, "--threads", "1"], input=piped)
+    assert result.exit_code == 0, result.output
+    expected = run_quick([corpus_jsonl], tmp_path / "from-file")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["input_counts"]["ok"] == len(CORPUS)
+    assert manifest["input_counts"]["rejected"] == 2
+    assert manifest["output_counts"] == expected["output_counts"]
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert [(r["source"], r["location"]) for r in rejects] == [
+        ("<stdin>", "line 4"),
+        ("<stdin>", "line 5"),
+    ]
+    assert (
+        rejects[0]["reason"] == f"duplicate id '{CORPUS[0]['id']}': first seen in <stdin>, line 1"
+    )
+
+
+def test_standard_input_is_read_once_and_never_from_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twice = CliRunner().invoke(main, ["run", "-", "-", "--out", str(tmp_path / "a")], input=b"")
+    assert twice.exit_code == 1
+    assert "input - (standard input) is given twice" in twice.output
+
+    class Terminal(io.BytesIO):
+        buffer = io.BytesIO()
+
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    with pytest.raises(ConfigError, match=r"standard input, which is a terminal here; pipe"):
+        textreuse.run(["-"], tmp_path / "b", progress="none")
+    assert not (tmp_path / "b").exists()

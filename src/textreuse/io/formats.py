@@ -14,6 +14,7 @@ parser yields one record carrying the error at the place it broke and stops.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -102,10 +103,13 @@ def _opened(path: str, data: bytes | None) -> IO[bytes]:
     return io.BytesIO(data) if data is not None else open(path, "rb")
 
 
-def read_jsonl(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
+def read_jsonl(
+    path: str, data: bytes | None = None, stream: IO[bytes] | None = None
+) -> Iterator[RawRecord]:
     """Parse a JSON Lines file (optionally compressed: see
     :mod:`textreuse.io.compression`) line by line; ``data`` is the file's bytes when it
-    was read elsewhere (``path`` then only names it).
+    was read elsewhere, ``stream`` an open stream of plain JSON Lines such as standard
+    input, which is read but not closed (``path`` then only names them).
 
     Lines are split on ``\\n`` only and decoded as strict UTF-8 one at a time, so a bad
     line is reported with its byte offset and does not stop the file. Blank lines are
@@ -113,9 +117,14 @@ def read_jsonl(path: str, data: bytes | None = None) -> Iterator[RawRecord]:
     line is ignored. A file holding one JSON array (``[{...}, ...]``) is not JSON Lines:
     it is refused as a whole, saying so.
     """
-    format_name = compression_of(path)
-    raw_handle, handle = _opened_stream(path, data)
-    with raw_handle, handle:
+    format_name = None if stream is not None else compression_of(path)
+    with contextlib.ExitStack() as opened:
+        if stream is None:
+            raw_handle, handle = _opened_stream(path, data)
+            opened.enter_context(raw_handle)
+            opened.enter_context(handle)
+        else:
+            handle = stream
         line_no = 0
         seen_record = False
         while True:

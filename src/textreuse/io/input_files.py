@@ -17,7 +17,12 @@ from textreuse.errors import ConfigError, InputError
 from textreuse.io.compression import with_compressions, without_compression
 from textreuse.io.html import HTML_SUFFIXES
 
-InputKind = Literal["jsonl", "parquet", "csv", "txt", "html", "warc", "folder"]
+InputKind = Literal["jsonl", "parquet", "csv", "txt", "html", "warc", "folder", "stdin"]
+
+#: The input that reads JSON Lines from standard input (``zcat x.jsonl.gz | textreuse run -``).
+STDIN = "-"
+#: The name standard input goes by in rejects, locations and messages.
+STDIN_SOURCE = "<stdin>"
 
 #: JSON Lines and CSV files, plain or compressed.
 JSONL_SUFFIXES = with_compressions(".jsonl", ".ndjson")
@@ -47,6 +52,8 @@ def is_uri(path: object) -> bool:
 
 def input_kind(path: str) -> InputKind:
     """Classify an input path, raising :class:`InputError` if it cannot be read at all."""
+    if path == STDIN:
+        return "stdin"
     if os.path.isdir(path):
         return "folder"
     if not os.path.exists(path):
@@ -79,7 +86,9 @@ def check_distinct_inputs(paths: Sequence[str]) -> None:
         ConfigError: naming both inputs.
     """
     given: dict[Path, str] = {}
-    for path in paths:
+    if list(paths).count(STDIN) > 1:
+        raise ConfigError(f"input {STDIN} (standard input) is given twice; it can be read once")
+    for path in (path for path in paths if path != STDIN):
         resolved = Path(path).resolve()
         if resolved in given:
             raise ConfigError(

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -78,6 +79,8 @@ from textreuse.io.html import (
 )
 from textreuse.io.input_files import (
     CSV_SUFFIXES,
+    STDIN,
+    STDIN_SOURCE,
     TSV_SUFFIXES,
     check_distinct_inputs,
     input_kind,
@@ -257,6 +260,9 @@ class RecordReader:
         self.rejects: list[Reject] = []
         self.stats = ReadStats()
         self._ids = _IdRegistry()
+        self._stdin_read = False
+        if any(kind == "stdin" for _, kind in self._inputs):
+            _check_stdin()
 
     @classmethod
     def from_config(
@@ -354,8 +360,17 @@ class RecordReader:
                     path,
                     read_text_file(path, name, self.max_doc_chars, self.txt_fallback_encoding),
                 )
+            elif kind == "stdin":
+                yield from self._file_items(STDIN_SOURCE, self._stdin_records())
             else:  # a record file: JSON Lines, CSV, TSV or Parquet
                 yield from self._file_items(path, self._record_file(path))
+
+    def _stdin_records(self) -> Iterator[RawRecord]:
+        """JSON Lines from standard input, which one pass consumes."""
+        if self._stdin_read:
+            raise ConfigError(f"{STDIN} (standard input) was already read; it can be read once")
+        self._stdin_read = True
+        return read_jsonl(STDIN_SOURCE, stream=sys.stdin.buffer)
 
     def _folder_items(self, folder: str) -> Iterator[_Ready | PageTask]:
         files: list[tuple[str, str]] = []
@@ -499,6 +514,17 @@ class RecordReader:
             self._ids.add(doc_id, source, location)
             row_id = doc_id
         return (row_id, None, None, None, None, None, None, STATUS_REJECTED, source, location)
+
+
+def _check_stdin() -> None:
+    """Refuse standard input as an input when nothing is piped into it."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise ConfigError(f"input {STDIN} reads standard input, which is closed")
+    if sys.stdin.isatty():
+        raise ConfigError(
+            f"input {STDIN} reads JSON Lines from standard input, which is a terminal here; "
+            f"pipe the records in, e.g. zcat news.jsonl.gz | textreuse run {STDIN} --out DIR"
+        )
 
 
 def _id_of(fields: Mapping[str, object]) -> tuple[str | None, str | None]:
