@@ -15,6 +15,7 @@ from textreuse.config import RunConfig, default_threads
 from textreuse.errors import ConfigError, TextReuseError
 from textreuse.io.document import read_document
 from textreuse.io.formats import check_text_encoding
+from textreuse.io.input_files import STDIN, STDIN_SOURCE
 from textreuse.render import print_comparison, print_run_summary
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -294,8 +295,8 @@ def ingest(
 
 
 @main.command()
-@click.argument("file_a", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("file_b", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file_a", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.argument("file_b", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @_align_options
 @_text_encoding_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -315,9 +316,12 @@ def compare(
 ) -> None:
     """Align two text files and show their shared passages side by side.
 
-    The score blends passage coverage (documents) with a sentence-level similarity
-    (short texts); see the README.
+    A saved HTML page is compared by its main text; - reads one of the two from
+    standard input. The score blends passage coverage (documents) with a
+    sentence-level similarity (short texts); see the README.
     """
+    if str(file_a) == str(file_b) == STDIN:
+        raise click.UsageError("standard input (-) can be only one of the two files")
     text_a = _read_text(file_a, txt_fallback_encoding)
     text_b = _read_text(file_b, txt_fallback_encoding)
     try:
@@ -329,19 +333,20 @@ def compare(
         )
     except TextReuseError as error:
         raise click.ClickException(str(error)) from error
+    name_a, name_b = (STDIN_SOURCE if str(f) == STDIN else str(f) for f in (file_a, file_b))
     if as_json:
         payload = result.to_dict()
-        payload["a"], payload["b"] = str(file_a), str(file_b)
+        payload["a"], payload["b"] = name_a, name_b
         for passage in payload["passages"]:
             passage["a_text"] = text_a[passage["a_start"] : passage["a_end"]]
             passage["b_text"] = text_b[passage["b_start"] : passage["b_end"]]
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        print_comparison(result, text_a, text_b, str(file_a), str(file_b))
+        print_comparison(result, text_a, text_b, name_a, name_b)
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option(
     "--show", is_flag=True, help="Print the whole text, boilerplate struck through with why."
 )

@@ -541,3 +541,19 @@ def test_standard_input_is_read_once_and_never_from_a_terminal(
     with pytest.raises(ConfigError, match=r"standard input, which is a terminal here; pipe"):
         textreuse.run(["-"], tmp_path / "b", progress="none")
     assert not (tmp_path / "b").exists()
+
+
+def test_compare_and_clean_read_one_text_from_standard_input(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.txt", FERRY)
+    result = CliRunner().invoke(main, ["compare", "-", str(a), "--json"], input=FERRY.encode())
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["a"] == "<stdin>" and payload["b"] == str(a)
+    (passage,) = payload["passages"]
+    assert passage["a_text"] == passage["b_text"] == FERRY
+    both = CliRunner().invoke(main, ["compare", "-", "-"], input=FERRY.encode())
+    assert both.exit_code == 2 and "can be only one of the two files" in both.output
+    cleaned = CliRunner().invoke(main, ["clean", "-"], input=FERRY.encode())
+    assert cleaned.exit_code == 0 and cleaned.stdout == FERRY
+    binary = CliRunner().invoke(main, ["clean", "-"], input=b"x\x00y")
+    assert binary.exit_code == 1 and "<stdin>: binary file (NUL byte at offset 1)" in binary.output
