@@ -22,10 +22,12 @@ from conftest import (
     BRIDGE_P1,
     BRIDGE_P2,
     BRIDGE_P3,
+    CHESS,
     CORPUS,
     FERRY,
     FERRY_P1,
     FERRY_P2,
+    ORCHARD,
     REPO,
     UNRELATED,
     read_table,
@@ -405,6 +407,38 @@ def test_short_exact_duplicates_are_grouped_without_passages(tmp_path: Path) -> 
     assert read_table(out, "passages") == []
     assert manifest["output_counts"]["duplicate_groups"] == 2
     assert manifest["output_counts"]["documents_in_duplicate_groups"] == 5
+
+
+def test_a_story_copied_by_more_texts_than_max_df_is_one_group_and_cluster(
+    tmp_path: Path,
+) -> None:
+    """A wire story republished with small edits by more sites than ``max_df``: every
+    n-gram of it is then too common for candidate pairs, so only its near-duplicate
+    group can join the copies (through its representative, the original, which shares
+    the most with all of them). It must hold them all."""
+    rng = random.Random(5)
+    vocabulary = [f"{a}{b}{c}" for a in "bcdfgklmnp" for b in "aeiou" for c in "rstvz"]
+    story = " ".join(rng.choice(vocabulary) + ("." if k % 12 == 11 else "") for k in range(240))
+    words = story.split()
+    records = []
+    for copy in range(14):  # each copy changes about 8% of the words, differently
+        edited = [w if rng.random() > 0.08 else "changed" for w in words]
+        records.append({"id": f"copy-{copy:02d}", "text": " ".join(edited)})
+    records.append({"id": "original", "text": story})  # shares the most with every copy
+    records += [{"id": "chess", "text": CHESS}, {"id": "orchard", "text": ORCHARD}]
+    out = tmp_path / "out"
+    run_quick([write_jsonl(tmp_path / "in.jsonl", records)], out, max_df=4, min_words=10)
+    groups: dict[int, set[str]] = defaultdict(set)
+    for row in read_table(out, "duplicates"):
+        groups[row["group_id"]].add(row["doc_id"])
+    copies = {f"copy-{copy:02d}" for copy in range(14)} | {"original"}
+    assert list(groups.values()) == [copies]
+    clusters = {row["cluster_id"] for row in read_table(out, "clusters") if row["doc_id"] in copies}
+    assert len(clusters) == 1
+    # a group this large is aligned through its representative: the original
+    passages = read_table(out, "passages")
+    assert all("original" in (p["doc_a"], p["doc_b"]) for p in passages)
+    assert {p["doc_a"] for p in passages} | {p["doc_b"] for p in passages} == copies
 
 
 def test_manifest_counts(corpus_run: OutRun) -> None:

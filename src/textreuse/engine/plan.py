@@ -239,8 +239,12 @@ DOCS = Step(
 #: sample of their n-grams (chosen by hash, so every document samples the same
 #: n-grams): two texts are linked when the sampled n-grams they share are at
 #: least ``{dup_similarity}`` of the larger text's sample (so a short text
-#: contained in long ones never chains them together). Sampled n-grams in more
-#: than ``{max_df}`` texts are ignored, like in candidate generation.
+#: contained in long ones never chains them together). A sampled n-gram in at most
+#: ``{max_df}`` texts counts for every pair of them; one in more (a story
+#: republished by hundreds of sites) counts only between each text holding it and
+#: the first one (smallest key) that does, so its pairs grow with the number of
+#: texts, not its square. The count of a pair is then at most what the two share,
+#: never more, and copies of one story still link to the same first copy.
 NEAR_EDGES = Step(
     "near_edges",
     """
@@ -251,15 +255,24 @@ NEAR_EDGES = Step(
     sizes AS (
         SELECT doc_key, count(*) AS n FROM sampled GROUP BY doc_key
     ),
+    counted AS (
+        SELECT h, doc_key,
+               count(*) OVER (PARTITION BY h) AS df,
+               min(doc_key) OVER (PARTITION BY h) AS first_key
+        FROM sampled
+    ),
     kept AS (
-        SELECT s.h, s.doc_key FROM sampled AS s
-        JOIN (SELECT h FROM sampled GROUP BY h HAVING count(*) BETWEEN 2 AND {max_df}) AS k
-          ON k.h = s.h
+        SELECT h, doc_key FROM counted WHERE df BETWEEN 2 AND {max_df}
+    ),
+    pairs AS (
+        SELECT x.doc_key AS a, y.doc_key AS b
+        FROM kept AS x JOIN kept AS y ON x.h = y.h AND x.doc_key < y.doc_key
+        UNION ALL
+        SELECT first_key AS a, doc_key AS b
+        FROM counted WHERE df > {max_df} AND doc_key <> first_key
     ),
     shared AS (
-        SELECT x.doc_key AS a, y.doc_key AS b, count(*) AS n_shared
-        FROM kept AS x JOIN kept AS y ON x.h = y.h AND x.doc_key < y.doc_key
-        GROUP BY x.doc_key, y.doc_key
+        SELECT a, b, count(*) AS n_shared FROM pairs GROUP BY a, b
     )
     SELECT sh.a, sh.b, sh.n_shared
     FROM shared AS sh
@@ -273,8 +286,9 @@ NEAR_EDGES = Step(
 #: Alignment groups: every document joins the near-duplicate component of its
 #: exact representative. The group's representative ``grp`` is its most central
 #: text: the one sharing the most sampled n-grams with the other members (the
-#: source that copies were made from shares text with all of them), then the
-#: longest, then the smallest key. ``size`` counts the group's distinct texts.
+#: source that copies were made from shares text with all of them; each sampled
+#: n-gram it holds counts the other members holding it), then the longest, then
+#: the smallest key. ``size`` counts the group's distinct texts.
 GROUPS = Step(
     "groups",
     """
@@ -295,10 +309,11 @@ GROUPS = Step(
     JOIN sizes AS s ON s.label = g.label
     JOIN docs AS d ON d.doc_key = g.erep
     LEFT JOIN (
-        SELECT node, sum(n_shared) AS centrality FROM (
-            SELECT a AS node, n_shared FROM near_edges
-            UNION ALL SELECT b AS node, n_shared FROM near_edges
-        ) AS e GROUP BY node
+        SELECT node, sum(holders) - count(*) AS centrality FROM (
+            SELECT p.doc_key AS node, count(*) OVER (PARTITION BY p.h, n.label) AS holders
+            FROM postings AS p JOIN near_components AS n ON n.node = p.doc_key
+            WHERE (p.h % {dup_sample}) = 0
+        ) AS held GROUP BY node
     ) AS c ON c.node = g.erep
     """,
 )
