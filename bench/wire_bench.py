@@ -11,8 +11,9 @@ Runs ``textreuse run CORPUS --out OUT -q --threads 2`` as a separate process
 (``--python``, default this interpreter; set ``PYTHONPATH`` to time other code)
 and prints one JSON line: the copies (and the original) in the largest
 near-duplicate group holding copies, the number of groups and of reuse clusters
-holding copies, the copies in no group, passages and the run's time and peak
-memory.
+holding copies, the copies in no group, passages (and how many of those
+touching a copy have the original on their other side: a group this large is
+aligned through its representative) and the run's time and peak memory.
 
     python bench/wire_bench.py [--copies 800] [--others 1500]
 
@@ -93,6 +94,10 @@ def _figures(
         for row in pq.read_table(out / "clusters.parquet").to_pylist()
         if _copy(row["doc_id"])
     }
+    passages = pq.read_table(out / "passages.parquet", columns=["doc_a", "doc_b"]).to_pylist()
+    copy_pairs = [
+        (p["doc_a"], p["doc_b"]) for p in passages if _copy(p["doc_a"]) or _copy(p["doc_b"])
+    ]
     return {
         "bench": "wire",
         "copies": copies,
@@ -101,7 +106,9 @@ def _figures(
         "groups_with_copies": len(holding),
         "copies_in_no_group": copies - len(grouped),
         "clusters_with_copies": len(clusters),
-        "passages": pq.read_metadata(out / "passages.parquet").num_rows,
+        "passages": len(passages),
+        "copy_passages_with_original": sum(original in pair for pair in copy_pairs),
+        "copy_passages": len(copy_pairs),
         "wall_s": round(seconds, 2),
         "peak_rss_mb": round(peak_mb, 1),
     }

@@ -345,7 +345,6 @@ class _Job:
                 min_shared=config.min_shared,
                 group_min=config.group_min,
                 min_words=config.align.min_words,
-                dup_sample=config.dup_sample,
             )
         self.manifest.stage_info("candidate_pairs", engine.count("candidate_pairs"))
         self.manifest.stage_info("align_pairs", engine.count("align_pairs"))

@@ -285,9 +285,10 @@ NEAR_EDGES = Step(
 
 #: Alignment groups: every document joins the near-duplicate component of its
 #: exact representative. The group's representative ``grp`` is its most central
-#: text: the one sharing the most sampled n-grams with the other members (the
-#: source that copies were made from shares text with all of them; each sampled
-#: n-gram it holds counts the other members holding it), then the longest, then
+#: text: the one sharing the most n-grams with the other members (the source that
+#: copies were made from shares text with all of them; each n-gram it holds counts
+#: the other members holding it; all n-grams, not the sample, so that a copy whose
+#: edits missed the sample does not tie with its original), then the longest, then
 #: the smallest key. ``size`` counts the group's distinct texts.
 GROUPS = Step(
     "groups",
@@ -312,7 +313,6 @@ GROUPS = Step(
         SELECT node, sum(holders) - count(*) AS centrality FROM (
             SELECT p.doc_key AS node, count(*) OVER (PARTITION BY p.h, n.label) AS holders
             FROM postings AS p JOIN near_components AS n ON n.node = p.doc_key
-            WHERE (p.h % {dup_sample}) = 0
         ) AS held GROUP BY node
     ) AS c ON c.node = g.erep
     """,
