@@ -355,8 +355,9 @@ def _merge_regions(
 
 class _TakenSpans:
     """The disjoint spans of one text already used by kept passages, sorted by start,
-    each with the order it was taken in; found by bisection, so keeping R passages
-    costs O(R log R), not O(R²), in long texts with many passages."""
+    each with the order it was taken in. The spans overlapping a region are found by
+    bisection rather than by checking every kept span (each insertion still moves
+    the list's tail, a fast memory move)."""
 
     def __init__(self) -> None:
         self.starts: list[int] = []
