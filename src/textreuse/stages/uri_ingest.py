@@ -182,15 +182,14 @@ def ingest_uris(
         config.page_timeout,
     )
     skipped: list[str] = []  # folders holding a run's output, not read
-    read: list[str] = []
 
     def skip(paths: Sequence[str]) -> list[str]:
         skipped.extend(run_output_folders(paths))
-        read.extend(path for path in paths if not path.startswith(tuple(skipped)))
-        _check_listed(read)
+        _check_listed([path for path in paths if not path.startswith(tuple(skipped))])
         return skipped
 
-    engine.read_files(uris, job, READ_ROWS_SCHEMA, skip)
+    listed = engine.read_files(uris, job, READ_ROWS_SCHEMA, skip)
+    read = [path for path in listed if not path.startswith(tuple(skipped))]
     stats = ReadStats(
         files=sum(1 for path in read if is_uri_file(path)),
         ignored_files=[*skipped, *(path for path in read if not is_uri_file(path))],
