@@ -52,6 +52,20 @@ UNRELATED = (
         ("2025年3月5日 14:30", "2025-03-05T14:30:00"),
         ("2025년 3월 5일", "2025-03-05T00:00:00"),
         ("10:00 a.m. March 5, 2025", "2025-03-05T10:00:00"),
+        # United States zones without standard or daylight: the date picks the offset
+        ("Monday, March 3, 2025 at 2:00 PM ET", "2025-03-03T19:00:00"),
+        ("July 3, 2025 2:00 PM ET", "2025-07-03T18:00:00"),
+        ("2:00 PM PT, Jan 5, 2025", "2025-01-05T22:00:00"),
+        # IANA zone names, with daylight saving time
+        ("2025-03-03T14:00:00 America/New_York", "2025-03-03T19:00:00"),
+        ("2025-07-03 14:00 (Europe/Paris)", "2025-07-03T12:00:00"),
+        ("2025-01-03 14:00 Europe/Paris", "2025-01-03T13:00:00"),
+        # labels pages print before the date
+        ("Updated: March 3, 2025 2:14 p.m. EST", "2025-03-03T19:14:00"),
+        ("Last updated on 3 March 2025", "2025-03-03T00:00:00"),
+        ("Posted: 03/03/2025", "2025-03-03T00:00:00"),
+        ("Publié le 5 mai 2025 à 10h30", "2025-05-05T10:30:00"),
+        ("Stand: 05.03.2025 10:00 Uhr", "2025-03-05T10:00:00"),
     ],
 )
 def test_dates_parse_to_utc(value: str, iso: str) -> None:
@@ -76,6 +90,8 @@ def test_dates_parse_to_utc(value: str, iso: str) -> None:
         "5 mars",  # no year, in French too
         "Mai 2025",  # no day
         "2025年3月",
+        "Published 3 hours ago",
+        "2025-07-03 14:00 Mars/Olympus",  # not a zone: not taken as UTC
     ],
 )
 def test_unparseable_dates_are_reported_not_guessed(value: str) -> None:

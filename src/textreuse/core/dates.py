@@ -14,9 +14,13 @@ numeric dates (``03/04/2025``: month first, as in the United States, unless the
 first number is over 12; ``03.04.2025``, with dots, day first, as wherever dots
 are written). A value of 9 to 10 digits is read as Unix seconds,
 13 digits as Unix milliseconds. A date without a time is midnight; a time
-without a time zone is taken as UTC. Zone abbreviations are those in ``_TZINFOS``;
-a date naming a zone outside it (an ambiguous ``IST``, say) is unparseable rather
-than taken as UTC.
+without a time zone is taken as UTC. Zone abbreviations are those in ``_TZINFOS``,
+and the United States' ``ET``, ``CT``, ``MT`` and ``PT``, and a trailing IANA zone
+name (``2025-03-03 14:00 Europe/Paris``); those take daylight saving time from the
+date itself. A date naming a zone outside them (an ambiguous ``IST``, say) is
+unparseable rather than taken as UTC. A leading label, as pages print it
+(``Updated: March 3, 2025``, ``Published on``, ``Publié le``, ``Stand:``), is
+dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as date_parser
 from dateutil import tz
@@ -79,6 +84,26 @@ _TZINFOS = {
         "NZDT": 13,
     }.items()
 }
+#: United States zone names written without standard or daylight time ("2:00 PM ET"):
+#: the zone's own rules pick the offset for the date.
+_REGION_ZONES = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
+#: A trailing IANA zone name: "Europe/Paris", "America/Argentina/Buenos_Aires".
+_IANA_ZONE = re.compile(r"\s\(?([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\)?$")
+#: A label pages print before a date: "Updated:", "Last updated on", "Published",
+#: "Publié le", "Mis à jour le", "Stand:", "Actualizado el", "Aggiornato il".
+_LABEL = re.compile(
+    r"^(?:(?:last|first|originally)\s+)?"
+    r"(?:updated|published|posted|modified|created|released|dated|date"
+    r"|publié|publie|mis à jour|aktualisiert|veröffentlicht|stand|publicado|actualizado"
+    r"|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt)"
+    r"(?:\s+(?:on|at|le|am|el|il|em|op))?\s*:?\s+",
+    re.IGNORECASE,
+)
 
 
 # Month and weekday names (lowercase, full and usual abbreviations) of the languages
@@ -175,10 +200,11 @@ def _zone(name: str | None, offset: int | None) -> tzinfo | None:
         return tz.UTC if offset == 0 else tz.tzoffset(name, offset)
     if name is None:
         return None
-    try:
+    if name in _TZINFOS:
         return _TZINFOS[name]
-    except KeyError:
-        raise _UnknownZone(name) from None
+    if name in _REGION_ZONES:
+        return ZoneInfo(_REGION_ZONES[name])
+    raise _UnknownZone(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,12 +227,31 @@ def parse_date(value: str | None) -> ParsedDate:
     """Parse one date value (cached: news corpora repeat the same dates)."""
     if value is None or not value.strip():
         return ParsedDate(DATE_MISSING)
-    text = value.strip()
+    text = _LABEL.sub("", value.strip())
     if _DIGITS.fullmatch(text) and len(text) in (9, 10, 13):
         seconds = int(text) / (1000 if len(text) == 13 else 1)
         return ParsedDate(DATE_OK, round(seconds * 1_000_000))
+    zone: tzinfo = UTC
+    named = _IANA_ZONE.search(text)
+    if named is not None:
+        try:
+            zone = ZoneInfo(named.group(1))
+        except (ZoneInfoNotFoundError, ValueError):
+            return ParsedDate(DATE_UNPARSEABLE)  # not a zone: never taken as UTC
+        text = text[: named.start()].rstrip()
+    moment = _parse_moment(text)
+    if moment is None:
+        return ParsedDate(DATE_UNPARSEABLE)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return ParsedDate(DATE_OK, _to_epoch_us(moment))
+
+
+def _parse_moment(text: str) -> datetime | None:
+    """``text`` as a date and time (naive when it names no zone), or None when
+    it is not a date or lacks a day, month or year."""
     try:
-        return ParsedDate(DATE_OK, _to_epoch_us(datetime.fromisoformat(text)))
+        return datetime.fromisoformat(text)
     except ValueError:
         pass
     text = _CJK_DATE.sub(r"\1-\2-\3 ", text)
@@ -216,7 +261,7 @@ def parse_date(value: str | None) -> ParsedDate:
         first = date_parser.parse(text, _DATE_WORDS, default=_DEFAULT_1, **options)
         second = date_parser.parse(text, _DATE_WORDS, default=_DEFAULT_2, **options)
     except (ValueError, OverflowError, TypeError):  # _UnknownZone is a ValueError
-        return ParsedDate(DATE_UNPARSEABLE)
+        return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
-        return ParsedDate(DATE_UNPARSEABLE)  # a day, month or year is missing
-    return ParsedDate(DATE_OK, _to_epoch_us(first))
+        return None  # a day, month or year is missing
+    return first
