@@ -344,3 +344,23 @@ def test_report_of_a_run_without_passages_says_none(tmp_path: Path) -> None:
     lines = plain.output.splitlines()
     assert "directions: none" in lines
     assert "largest clusters: none" in lines
+    assert "copier → source sites: none (no document has a site or url)" in lines
+
+
+def test_report_table_shortens_long_substitutions_and_json_keeps_them(tmp_path: Path) -> None:
+    long_words = "a great many passengers who had travelled on the boat for decades"
+    copy = FERRY.replace("passenger numbers fell", f"{long_words} fell")
+    out, _ = _run(
+        tmp_path,
+        [
+            {"id": "a", "text": FERRY, "date": "2025-03-01", "site": "one.example"},
+            {"id": "b", "text": copy, "date": "2025-03-02", "site": "two.example"},
+        ],
+    )
+    data = json.loads(CliRunner().invoke(main, ["report", str(out), "--json"]).output)
+    assert data["counts"]["documents_with_site"] == 2
+    assert f"passenger numbers → {long_words}" in data["most_rewritten"][0]["substitutions"]
+    plain = CliRunner().invoke(main, ["report", str(out)], env={"COLUMNS": "200"})
+    assert plain.exit_code == 0, plain.output
+    assert "passenger numbers → a great many passen…" in plain.output
+    assert long_words not in plain.output

@@ -167,14 +167,56 @@ def print_report(report: dict[str, Any]) -> None:
     for title, key in sections:
         rows = report.get(key, [])
         if not rows:
-            console.print(f"[dim]{title}: none[/dim]")
+            why = _why_none(key, counts)
+            console.print(f"[dim]{title}: none{f' ({why})' if why else ''}[/dim]")
             continue
         table = Table(title=title, expand=True)
-        for name in rows[0]:
-            table.add_column(name, overflow="fold")
+        names = [name for name in rows[0] if name not in _NOT_SHOWN]
+        for name in names:
+            table.add_column(name, overflow="fold", min_width=_min_width(name, rows))
         for row in rows:
-            table.add_row(*("; ".join(v) if isinstance(v, list) else str(v) for v in row.values()))
+            table.add_row(*(_cell(row[name]) for name in names))
         console.print(table)
+
+
+#: Report columns left out of the tables (``--json`` has them): the copy and
+#: source columns already say which way each passage goes.
+_NOT_SHOWN = frozenset({"direction"})
+#: Widest a column is kept from folding: ids and numbers up to this stay whole.
+_WHOLE_CHARS = 24
+
+
+def _min_width(name: str, rows: list[dict[str, Any]]) -> int | None:
+    """Numbers, ids and their headers on one line where they fit; lists fold."""
+    if any(isinstance(row[name], list) for row in rows):
+        return None
+    widest = max(len(name), *(len(str(row[name])) for row in rows))
+    return min(widest, _WHOLE_CHARS)
+
+
+#: Longest side of a substitution shown in a report table (``--json`` has them whole).
+_SHOWN_CHARS = 20
+
+
+def _cell(value: object) -> str:
+    """A report value as table text: a list one item per line, each side of a
+    substitution (``source → copy``) shortened."""
+    if isinstance(value, list):
+        return "\n".join(" → ".join(map(_shortened, str(item).split(" → "))) for item in value)
+    return str(value)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+def _why_none(key: str, counts: dict[str, Any]) -> str:
+    """Why a report section is empty, where the counts tell."""
+    if key == "top_site_pairs" and counts.get("documents_with_site") == 0:
+        return "no document has a site or url"
+    if key == "top_site_pairs":
+        return "no passage of known direction joins two sites"
+    return ""
 
 
 def print_boilerplate(text: str, spans: Sequence[Span]) -> None:

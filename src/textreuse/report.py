@@ -27,7 +27,13 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
     # the local engine writes each table as one file, the Spark engine as a folder of parts
     missing = [
         name
-        for name in ("manifest.json", "passages.parquet", "clusters.parquet", "sites.parquet")
+        for name in (
+            "manifest.json",
+            "documents.parquet",
+            "passages.parquet",
+            "clusters.parquet",
+            "sites.parquet",
+        )
         if not (folder / name).exists()
     ]
     if missing:
@@ -39,11 +45,13 @@ def build_report(out: str | Path, top: int = 10) -> dict[str, Any]:
         reason = str(error).strip().splitlines()[0]
         raise OutputError(f"{folder}: cannot read its tables (damaged?): {reason}") from error
     by_direction = tables.pop("passages_by_direction")
+    with_site = tables.pop("documents_with_site")[0]["n"]
     return {
         "out": str(folder),
         "counts": {
             "documents": manifest.get("input_counts", {}),
             **manifest.get("output_counts", {}),
+            "documents_with_site": with_site,
             "passages_by_direction": {r["direction"]: r["n"] for r in by_direction},
         },
         "dates": manifest.get("dates", {}),
@@ -72,11 +80,16 @@ def _summary_tables(folder: Path, top: int) -> dict[str, list[dict[str, Any]]]:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+        documents = f"read_parquet({parquet_source(str(folder / 'documents.parquet'))})"
         passages = f"read_parquet({parquet_source(str(folder / 'passages.parquet'))})"
         clusters = f"read_parquet({parquet_source(str(folder / 'clusters.parquet'))})"
         sites = f"read_parquet({parquet_source(str(folder / 'sites.parquet'))})"
         directions = rows(
             f"SELECT direction, count(*) AS n FROM {passages} GROUP BY direction ORDER BY direction"
+        )
+        with_site = rows(
+            f"""SELECT count(*) AS n FROM {documents}
+            WHERE status = 'ok' AND (trim(site) <> '' OR trim(url) <> '')"""
         )
         top_clusters = rows(
             f"""SELECT cluster_id, count(DISTINCT doc_id) AS documents, count(*) AS occurrences,
@@ -106,6 +119,7 @@ def _summary_tables(folder: Path, top: int) -> dict[str, list[dict[str, Any]]]:
         con.close()
     return {
         "passages_by_direction": directions,
+        "documents_with_site": with_site,
         "top_clusters": top_clusters,
         "top_site_pairs": top_sites,
         "most_rewritten": rewritten,
