@@ -247,7 +247,10 @@ def test_non_utf8_txt_file_and_fallback_encoding(tmp_path: Path) -> None:
     (folder / "legacy.txt").write_bytes(legacy.encode("cp1252"))
     reject = run_one_reject(tmp_path, folder / "legacy.txt")
     assert reject["location"] == "file" and reject["doc_id"] == "legacy.txt"
-    assert reject["reason"] == f"invalid UTF-8 at byte offset {legacy.index('é')}"
+    assert reject["reason"] == (
+        f"invalid UTF-8 at byte offset {legacy.index('é')} "
+        "(a legacy encoding? try --txt-fallback-encoding cp1252)"
+    )
 
     out = tmp_path / "fallback"
     manifest = run_quick([folder], out, txt_fallback_encoding="cp1252")

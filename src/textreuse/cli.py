@@ -419,6 +419,7 @@ def eval_pan(truth: Path, pairs: Path | None, out: Path) -> None:
         scores = evaluate_pan(truth, out, pairs)
     except TextReuseError as error:
         raise click.ClickException(str(error)) from error
+    _warn_unread(scores.unread, out, "have no passages, so their cases count as missed")
     click.echo(json.dumps(scores.to_dict(), indent=2))
 
 
@@ -448,7 +449,22 @@ def eval_labels(labels_csv: Path, source_pattern: str, negative: str, out: Path)
         scores = evaluate_labels(labels_csv, out, source_pattern=source_pattern, negative=negative)
     except TextReuseError as error:
         raise click.ClickException(str(error)) from error
+    _warn_unread(scores.unread, out, "score coverage 0")
     click.echo(json.dumps(scores.to_dict(), indent=2))
+
+
+def _warn_unread(unread: dict[str, str], out: Path, consequence: str) -> None:
+    """A warning on standard error naming scored documents the run did not read."""
+    if not unread:
+        return
+    shown = ", ".join(f"{doc} ({status})" for doc, status in list(unread.items())[:3])
+    more = f" and {len(unread) - 3} more" if len(unread) > 3 else ""
+    click.echo(
+        f"warning: the run did not read {len(unread)} of the scored documents: {shown}{more}. "
+        f"They {consequence}. {out / 'rejects.jsonl'} gives each rejection's reason; "
+        "'unread' below lists them all.",
+        err=True,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,8 @@ import platform
 import re
 import resource
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -56,7 +57,12 @@ def reason_kind(reason: str) -> str:
     """A reject reason without its particulars (ids, numbers), to count kinds of problem."""
     kind = reason.split(";")[0].split(":")[0]
     kind = re.sub(r"^duplicate id '.*'$", "duplicate id", kind)
-    return re.sub(r"(?<![\w-])\d+", "N", kind)[:80]
+    return re.sub(r"(?<![\w-])\d+", "N", kind)[:120]
+
+
+def count_reason_kinds(rejects: Iterable[Reject]) -> dict[str, int]:
+    """How many rejects there are of each :func:`reason_kind`, in order of first sight."""
+    return dict(Counter(reason_kind(reject.reason) for reject in rejects))
 
 
 class Manifest:
@@ -103,11 +109,7 @@ class Manifest:
 
     def record_input(self, stats: ReadStats, rejects: list[Reject]) -> None:
         counts = stats.to_dict()
-        reasons: dict[str, int] = {}
-        for reject in rejects:
-            kind = reason_kind(reject.reason)
-            reasons[kind] = reasons.get(kind, 0) + 1
-        counts["rejected_by_reason"] = reasons
+        counts["rejected_by_reason"] = count_reason_kinds(rejects)
         self.data["input_counts"] = counts
 
     def record_boilerplate_empty(self, count: int) -> None:

@@ -91,6 +91,10 @@ def _print_rewrite(console: Console, rewrite: RewriteProfile) -> None:
     )
 
 
+#: Kinds of rejection a run summary shows (most frequent first).
+_REASONS_SHOWN = 3
+
+
 def print_run_summary(manifest: dict[str, Any], out: str) -> None:
     """What a run read and found, in a few lines."""
     console = Console()
@@ -100,6 +104,13 @@ def print_run_summary(manifest: dict[str, Any], out: str) -> None:
         f"[bold]read[/bold] {counts['read']} records: {counts['ok']} ok, "
         f"{counts['empty']} empty, {counts['rejected']} rejected"
     )
+    reasons = sorted(counts.get("rejected_by_reason", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    for reason, count in reasons[:_REASONS_SHOWN]:
+        console.print(Text.assemble(("  rejected", "bold"), f" {count}: {reason}"))
+    if reasons:
+        more = len(reasons) - _REASONS_SHOWN
+        also = f" ({more} more reasons in the manifest)" if more > 0 else ""
+        console.print(f"  each rejected record is listed with its reason in rejects.jsonl{also}")
     ignored = counts.get("ignored_files", [])
     if ignored:
         shown = ", ".join(ignored[:3]) + (", ..." if len(ignored) > 3 else "")

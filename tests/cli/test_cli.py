@@ -151,6 +151,25 @@ def test_run_summary_names_what_it_ignored_in_input_folders(tmp_path: Path) -> N
     assert f"{folder / 'results'}/" in text.replace(" ", "")
 
 
+def test_run_summary_says_why_records_were_rejected(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for record in CORPUS[:2]:
+        (folder / f"{record['id']}.txt").write_text(record["text"], encoding="utf-8")
+    for name in ("one.txt", "two.txt"):
+        (folder / name).write_bytes("Caf\u00e9 society returns \u2013 in print.".encode("cp1252"))
+    (folder / "blob.txt").write_bytes(b"\x00\x01")
+    args = ("--threads", "1", "--progress", "none")
+    result = invoke("run", str(folder), "--out", str(tmp_path / "out"), *args)
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert "read 5 records: 2 ok, 0 empty, 3 rejected" in text
+    hint = "(a legacy encoding? try --txt-fallback-encoding cp1252)"
+    assert f"rejected 2: invalid UTF-8 at byte offset N {hint}" in text
+    assert "rejected 1: binary file (NUL byte at offset N)" in text
+    assert "each rejected record is listed with its reason in rejects.jsonl" in text
+
+
 def test_run_quiet_prints_nothing(tmp_path: Path, corpus_jsonl: Path) -> None:
     out = tmp_path / "out"
     result = invoke("run", str(corpus_jsonl), "-o", str(out), "--threads", "1", "-q")
@@ -428,7 +447,9 @@ def test_eval_pan(tmp_path: Path) -> None:
         "cases",
         "detections",
         "pairs",
+        "unread",
     }
+    assert scores["unread"] == {}
     assert (scores["cases"], scores["pairs"]) == (1, 2)
     assert scores["detections"] >= 1
     assert scores["granularity"] == 1.0

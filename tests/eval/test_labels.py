@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from textreuse.cli import main
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
 from textreuse.eval.labels import coverage, evaluate_labels, read_labels, score_labels
 from textreuse.eval.metrics import basename_index, resolve_id, roc_auc, union_length
@@ -93,7 +96,7 @@ def test_score_labels_summary() -> None:
     assert result.auc_by_category == {"cut": 1.0, "heavy": 0.75}
     assert result.mean_coverage["non"] == pytest.approx(0.2)
     assert result.counts == {"cut": 1, "heavy": 1, "non": 2}
-    assert set(result.to_dict()) == {"auc", "auc_by_category", "mean_coverage", "counts"}
+    assert set(result.to_dict()) == {"auc", "auc_by_category", "mean_coverage", "counts", "unread"}
 
 
 def test_score_labels_needs_both_classes() -> None:
@@ -104,14 +107,19 @@ def test_score_labels_needs_both_classes() -> None:
 # --------------------------------------------------------------------------- end to end
 
 
-def write_run(out: Path, texts: dict[str, str], passages: list[tuple]) -> Path:
+def write_run(
+    out: Path,
+    texts: dict[str, str | None],
+    passages: list[tuple],
+    statuses: list[str] | None = None,
+) -> Path:
     out.mkdir()
     n = len(texts)
     docs = {
         "doc_id": list(texts),
         "text": list(texts.values()),
         **{name: [None] * n for name in METADATA_FIELDS},
-        "status": ["ok"] * n,
+        "status": statuses or ["ok"] * n,
         "boilerplate": [[] for _ in range(n)],
         "source": ["test"] * n,
         "location": [f"line {i}" for i in range(n)],
@@ -205,6 +213,31 @@ def test_missing_labelled_doc_is_named(tmp_path: Path, clough_run: tuple[Path, P
     sheet.write_text("file,task,category\nghost_a.txt,a,cut\nnon_a.txt,a,non\n")
     with pytest.raises(InputError, match=r"ghost_a\.txt"):
         evaluate_labels(sheet, out)
+
+
+def test_labelled_documents_the_run_did_not_read_are_named(tmp_path: Path) -> None:
+    """A rejected answer scores coverage 0 like a non-reused one: the scores name it,
+    and the command warns, so a lower AUC is not mistaken for the detector's."""
+    texts: dict[str, str | None] = {
+        "orig_taska.txt": "x" * 100,
+        "cut_a.txt": None,
+        "heavy_a.txt": "h" * 100,
+        "non_a.txt": "n" * 100,
+        "non_b.txt": "",
+    }
+    passages = [("heavy_a.txt", 0, 30, "orig_taska.txt", 0, 30)]
+    statuses = ["ok", "rejected", "ok", "ok", "empty"]
+    out = write_run(tmp_path / "out", texts, passages, statuses)
+    labels = tmp_path / "labels.csv"
+    labels.write_text(CLOUGH_CSV.replace("non_b.txt,b,non", "non_b.txt,a,non"))
+    result = evaluate_labels(labels, out)
+    assert result.unread == {"cut_a.txt": "rejected", "non_b.txt": "empty"}
+    assert result.mean_coverage["cut"] == 0.0
+    cli = CliRunner().invoke(main, ["eval", "labels", "--labels", str(labels), str(out)])
+    assert cli.exit_code == 0, cli.output
+    assert "the run did not read 2 of the scored documents" in cli.stderr
+    assert "cut_a.txt (rejected), non_b.txt (empty)" in cli.stderr
+    assert json.loads(cli.stdout)["unread"] == result.unread
 
 
 def test_missing_run_files(tmp_path: Path, clough_run: tuple[Path, Path]) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from textreuse.cli import main
 from textreuse.errors import InputError, TextReuseError
 from textreuse.eval.pan import (
     PanCase,
@@ -251,8 +254,31 @@ def test_evaluate_pan_end_to_end(tmp_path: Path) -> None:
     assert s.to_dict()["plagdet"] == pytest.approx(2 / 3)
 
 
-def write_documents(out: Path, doc_ids: list[str]) -> None:
-    pq.write_table(pa.table({"doc_id": doc_ids}), out / "documents.parquet")
+def write_documents(out: Path, doc_ids: list[str], statuses: list[str] | None = None) -> None:
+    status = statuses or ["ok"] * len(doc_ids)
+    pq.write_table(pa.table({"doc_id": doc_ids, "status": status}), out / "documents.parquet")
+
+
+def test_evaluate_pan_names_pair_documents_the_run_did_not_read(tmp_path: Path) -> None:
+    """A rejected suspicious document scores as all missed: the scores say so, and the
+    command warns on standard error, where a low plagdet alone would not say why."""
+    truth = write_truth(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    pq.write_table(passages_table([]), out / "passages.parquet")
+    ids = ["susp/" + SUSP, "src/" + SRC, "src/source-document00003.txt", "other.txt"]
+    write_documents(out, ids, ["rejected", "ok", "ok", "empty"])
+    scores = evaluate_pan(truth, out)
+    assert scores.recall == 0.0
+    assert scores.unread == {"susp/" + SUSP: "rejected"}  # other.txt is in no listed pair
+    result = CliRunner().invoke(main, ["eval", "pan", "--truth", str(truth), str(out)])
+    assert result.exit_code == 0, result.output
+    assert "the run did not read 1 of the scored documents" in result.stderr
+    assert f"susp/{SUSP} (rejected)" in result.stderr
+    assert json.loads(result.stdout)["unread"] == {"susp/" + SUSP: "rejected"}
+    write_documents(out, ids)
+    clean = CliRunner().invoke(main, ["eval", "pan", "--truth", str(truth), str(out)])
+    assert clean.stderr == "" and json.loads(clean.stdout)["unread"] == {}
 
 
 def test_evaluate_pan_missing_passages(tmp_path: Path) -> None:

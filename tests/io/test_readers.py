@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
-from textreuse.io.formats import CORPUS_REJECTED
+from textreuse.io.formats import CORPUS_REJECTED, LEGACY_ENCODING_HINT
 from textreuse.io.input_files import RUN_OUTPUT_MARKERS, run_output_folders
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.output import OUTPUT_FILES
@@ -351,7 +351,7 @@ def test_txt_binary_and_undecodable(tmp_path: Path) -> None:
     rows, reader = read_paths(folder)
     assert [(r.doc_id, r.location, r.reason) for r in reader.rejects] == [
         ("bin.txt", "file", "binary file (NUL byte at offset 3)"),
-        ("latin.txt", "file", "invalid UTF-8 at byte offset 6"),
+        ("latin.txt", "file", f"invalid UTF-8 at byte offset 6 ({LEGACY_ENCODING_HINT})"),
     ]
     assert [r["status"] for r in rows] == ["rejected", "rejected", "ok"]
     assert [r["doc_id"] for r in rows] == ["bin.txt", "latin.txt", "ok.txt"]

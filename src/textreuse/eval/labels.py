@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
 from textreuse.eval.metrics import basename_index, clip, resolve_id, roc_auc, union_length
-from textreuse.eval.pan import read_passages
+from textreuse.eval.pan import read_passages, read_unread_documents
 
 #: Category that marks a source document in the Clough corpus; such rows are skipped.
 SOURCE_CATEGORY = "orig"
@@ -47,6 +47,9 @@ class LabelScores:
     auc_by_category: dict[str, float]
     mean_coverage: dict[str, float]
     counts: dict[str, int]
+    unread: dict[str, str] = field(default_factory=dict)
+    """Labelled and source documents the run did not read, by status (``rejected``,
+    ``empty``): they score coverage 0."""
 
     def to_dict(self) -> dict[str, object]:
         """Plain dict, e.g. for JSON."""
@@ -238,4 +241,5 @@ def evaluate_labels(
         (row.category, coverage(intervals.get((doc, src), ()), lengths[doc]))
         for row, doc, src in resolved
     ]
-    return score_labels(scored, negative)
+    unread = read_unread_documents(out_dir, {d for _, doc, src in resolved for d in (doc, src)})
+    return replace(score_labels(scored, negative), unread=unread)

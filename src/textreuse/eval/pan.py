@@ -28,7 +28,7 @@ import math
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
@@ -85,6 +85,9 @@ class PanScores:
     cases: int
     detections: int
     pairs: int
+    unread: dict[str, str] = field(default_factory=dict)
+    """Documents of the pairs list the run did not read, by status (``rejected``,
+    ``empty``): their cases count as missed."""
 
     def to_dict(self) -> dict[str, float | int]:
         """Plain dict, e.g. for JSON."""
@@ -360,6 +363,27 @@ def read_document_ids(out_dir: Path) -> list[str]:
         raise InputError(str(path), "", f"cannot read documents: {exc}") from exc
 
 
+def read_unread_documents(out_dir: Path, doc_ids: Iterable[str]) -> dict[str, str]:
+    """Those of ``doc_ids`` whose status in ``out_dir/documents.parquet`` is not
+    ``ok`` (rejected or empty), with that status, in id order.
+
+    Raises:
+        InputError: the file is missing, unreadable, or lacks a column.
+    """
+    path = out_dir / "documents.parquet"
+    if not path.is_file():
+        raise InputError(str(path), "", "not found; run `textreuse run ... --out` first")
+    try:
+        table = pq.read_table(path, columns=["doc_id", "status"])
+    except (OSError, pa.ArrowException, KeyError) as exc:
+        raise InputError(str(path), "", f"cannot read documents: {exc}") from exc
+    wanted = set(doc_ids)
+    statuses = zip(
+        table.column("doc_id").to_pylist(), table.column("status").to_pylist(), strict=True
+    )
+    return dict(sorted((d, s) for d, s in statuses if d in wanted and s != "ok"))
+
+
 def check_pair_documents(pairs: set[Pair], doc_ids: Sequence[str], out_dir: Path) -> None:
     """Refuse to score a run that lacks documents of the pairs list.
 
@@ -397,6 +421,12 @@ def evaluate_pan(truth_dir: Path, out_dir: Path, pairs_file: Path | None = None)
     """
     out_dir = Path(out_dir)
     cases, pairs = read_pan_truth(Path(truth_dir), Path(pairs_file) if pairs_file else None)
-    check_pair_documents(pairs, read_document_ids(out_dir), out_dir)
+    doc_ids = read_document_ids(out_dir)
+    check_pair_documents(pairs, doc_ids, out_dir)
     detections = detections_from_passages(read_passages(out_dir), pairs)
-    return score_pan(cases, detections, pairs=len(pairs))
+    scores = score_pan(cases, detections, pairs=len(pairs))
+    ids = set(doc_ids)
+    by_base = basename_index(ids)
+    listed = {resolve_id(name, ids, by_base) for pair in pairs for name in pair}
+    unread = read_unread_documents(out_dir, (d for d in listed if d is not None))
+    return replace(scores, unread=unread)

@@ -25,7 +25,7 @@ from textreuse.config import RunConfig
 from textreuse.errors import OutputError
 from textreuse.io.html import Extractor
 from textreuse.io.readers import RecordReader
-from textreuse.manifest import reason_kind
+from textreuse.manifest import count_reason_kinds
 from textreuse.output import check_output_spares_inputs
 from textreuse.progress import Reporter
 from textreuse.schema import RECORD_SCHEMA
@@ -98,11 +98,7 @@ def ingest_corpus(
         for path in (temp, temp_rejects):
             path.unlink(missing_ok=True)
     counts: dict[str, Any] = reader.stats.to_dict()
-    by_reason: dict[str, int] = {}
-    for reject in reader.rejects:
-        kind = reason_kind(reject.reason)
-        by_reason[kind] = by_reason.get(kind, 0) + 1
-    counts["rejected_by_reason"] = by_reason
+    counts["rejected_by_reason"] = count_reason_kinds(reader.rejects)
     return {
         "corpus": str(target),
         "rejects": str(rejects_target),

@@ -43,6 +43,8 @@ from textreuse.schema import METADATA_FIELDS, STATUS_REJECTED
 KNOWN_FIELDS: tuple[str, ...] = ("id", "text", *METADATA_FIELDS)
 
 _BOM = codecs.BOM_UTF8
+#: Said with every text file that is not UTF-8: how to read one in a legacy encoding.
+LEGACY_ENCODING_HINT = "a legacy encoding? try --txt-fallback-encoding cp1252"
 #: A JSON ``\uD800``-``\uDFFF`` escape; only such lines can decode to unpaired surrogates.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 #: Splits a line at a lone carriage return (old Mac line ends), keeping the ``\r``.
@@ -568,7 +570,11 @@ def read_text_file(
         text = data[skipped:].decode("utf-8")
     except UnicodeDecodeError as exc:
         if fallback_encoding is None:
-            yield RawRecord("file", fields, f"invalid UTF-8 at byte offset {exc.start + skipped}")
+            yield RawRecord(
+                "file",
+                fields,
+                f"invalid UTF-8 at byte offset {exc.start + skipped} ({LEGACY_ENCODING_HINT})",
+            )
             return
         try:
             text = data.decode(fallback_encoding)
