@@ -107,16 +107,20 @@ def has_no_space_script(text: str) -> bool:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens with character offsets (end exclusive)."""
-    split = _NO_SPACE_SPLIT_RE if has_no_space_script(text) else _SPLIT_RE
-    parts = split.split(text)  # separator, word, separator, word, ..., separator
+    ascii_only = text.isascii()
+    split = _NO_SPACE_SPLIT_RE if not ascii_only and has_no_space_script(text) else _SPLIT_RE
+    # lowercasing ASCII keeps every character's length, so the lowered text splits
+    # into parts as long as the original's: its words need no lowering one by one
+    parts = split.split(text.lower() if ascii_only else text)  # separator, word, ..., separator
     if len(parts) == 1:
         empty = np.empty(0, dtype=np.int32)
         return Tokens(words=[], starts=empty, ends=empty.copy())
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     ends = np.cumsum(lengths)[1::2]
     starts = ends - lengths[1::2]
+    words = parts[1::2]
     return Tokens(
-        words=[word.lower() for word in parts[1::2]],
+        words=words if ascii_only else [word.lower() for word in words],
         starts=starts.astype(np.int32),
         ends=ends.astype(np.int32),
     )
