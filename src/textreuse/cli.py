@@ -462,7 +462,7 @@ def _warn_unread(unread: dict[str, str], out: Path, consequence: str) -> None:
     click.echo(
         f"warning: the run did not read {len(unread)} of the scored documents: {shown}{more}. "
         f"They {consequence}. {out / 'rejects.jsonl'} gives each rejection's reason; "
-        "'unread' below lists them all.",
+        "'unread' in the scores lists them all.",
         err=True,
     )
 

@@ -89,7 +89,7 @@ class PanScores:
     """Documents of the pairs list the run did not read, by status (``rejected``,
     ``empty``): their cases count as missed."""
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, object]:
         """Plain dict, e.g. for JSON."""
         return asdict(self)
 
