@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import compress
 
 from textreuse.config import RunConfig
 from textreuse.engine.local import DuckDBEngine
@@ -250,13 +251,17 @@ def test_a_text_file_is_named_by_its_path_below_the_uri(
 
 
 def _write_texts(folder: Path) -> Path:
-    """The example corpus as ``.txt`` files in two levels of folders, with a binary
-    file, an empty one, a cp1252 one and a file that is not text."""
+    """The example corpus as ``.txt`` files in two levels of folders, some of them
+    compressed, with a binary file, an empty one, a cp1252 one, one not compressed as
+    its name says and a file that is not text."""
     records = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]
     for index, record in enumerate(records):
-        place = folder / ("early" if index < 20 else "late") / f"{record['id']}.txt"
+        suffix = ("", ".gz", ".zst")[index % 3]
+        place = folder / ("early" if index < 20 else "late") / f"{record['id']}.txt{suffix}"
         place.parent.mkdir(parents=True, exist_ok=True)
-        place.write_bytes(record["text"].encode("utf-8"))
+        data = record["text"].encode("utf-8")
+        place.write_bytes(compress(data, suffix) if suffix else data)
+    (folder / "fake.txt.bz2").write_bytes(b"plain text, not bzip2")
     (folder / "binary.txt").write_bytes(b"text with a \x00 byte")
     (folder / "blank.txt").write_bytes(b"  \n")
     (folder / "legacy.txt").write_bytes("caf\u00e9 in cp1252".encode("cp1252"))
@@ -268,8 +273,9 @@ def test_text_files_read_by_tasks_as_one_reader_reads_them(tmp_path: Path) -> No
     folder = _write_texts(tmp_path / "texts")
     reader = RecordReader([folder], max_doc_chars=MAX_DOC_CHARS, batch_size=7)
     expected = pa.Table.from_batches(list(reader.batches())).to_pylist()
-    assert reader.stats.rejected == 2 and reader.stats.empty == 1  # binary, cp1252; blank
-    files = sorted(p for p in folder.rglob("*.txt"))
+    assert reader.stats.rejected == 3 and reader.stats.empty == 1  # binary, cp1252, fake; blank
+    assert any(row["doc_id"].endswith(".txt.zst") for row in expected if row["status"] == "ok")
+    files = sorted(p for p in folder.rglob("*.txt*"))
     batch = pa.record_batch(
         {
             "input_index": pa.array([0] * len(files), pa.int32()),

@@ -357,6 +357,40 @@ def test_txt_binary_and_undecodable(tmp_path: Path) -> None:
     assert [r["doc_id"] for r in rows] == ["bin.txt", "latin.txt", "ok.txt"]
 
 
+def test_compressed_text_files_are_read_like_plain_ones(tmp_path: Path) -> None:
+    """A folder of ``.txt.gz`` (``.bz2``, ``.xz``, ``.zst``) files, or one given alone,
+    gives each file's decompressed text, with its path as id; a file not compressed as
+    its name says, a cut stream and one too long once decompressed are rejected."""
+    folder = tmp_path / "texts"
+    (folder / "sub").mkdir(parents=True)
+    text = "Caf\u00e9 owners say the street\r\nreopened.\n"
+    for suffix in (".gz", ".bz2", ".xz", ".zst"):
+        (folder / "sub" / f"story{suffix}.txt{suffix}").write_bytes(
+            compress(("\ufeff" + text).encode(), suffix)
+        )
+    (folder / "plain.txt").write_text(text, encoding="utf-8", newline="")
+    (folder / "fake.txt.gz").write_bytes(text.encode())
+    (folder / "cut.txt.xz").write_bytes(compress(text.encode() * 50, ".xz")[:40])
+    (folder / "long.txt.gz").write_bytes(compress(b"word " * 100, ".gz"))
+    rows, reader = read_paths(folder, max_doc_chars=100)
+    texts = {r["doc_id"]: r["text"] for r in rows if r["status"] == "ok"}
+    assert texts == {
+        "plain.txt": text,
+        **{f"sub/story{x}.txt{x}": text for x in (".gz", ".bz2", ".xz", ".zst")},
+    }
+    assert {(r.doc_id, r.reason) for r in reader.rejects} == {
+        ("cut.txt.xz", "truncated xz stream"),
+        ("fake.txt.gz", "not a gzip file (its name ends in .gz)"),
+        (
+            "long.txt.gz",
+            "document has at least 101 characters (over 400 bytes decompressed), more than "
+            "the limit of 100 (--max-doc-chars)",
+        ),
+    }
+    alone, _ = read_paths(folder / "sub" / "story.zst.txt.zst")
+    assert [(r["doc_id"], r["text"]) for r in alone] == [("story.zst.txt.zst", text)]
+
+
 def test_partitioned_parquet_folder(tmp_path: Path) -> None:
     """A folder of record files (a partitioned Parquet data set, as Spark writes one)
     is read file by file, each record with its own id; markers are listed as ignored."""
@@ -447,8 +481,8 @@ def test_unsupported_extension_raises(tmp_path: Path) -> None:
         RecordReader([path], on_error="skip")
     assert info.value.reason == (
         "unsupported input type '.xyz': expected .jsonl or .ndjson (JSON Lines), .csv or "
-        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html or .htm "
-        "(optionally compressed), .warc, .warc.gz or a folder"
+        ".tsv, .txt, .html or .htm (each optionally compressed: .gz, .bz2, .xz, .zst), "
+        ".parquet, .warc, .warc.gz or a folder"
     )
 
 

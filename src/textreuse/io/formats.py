@@ -524,6 +524,45 @@ def check_text_encoding(name: str | None) -> None:
         raise ConfigError(f"unknown text encoding {name!r}") from exc
 
 
+def _text_file_bytes(
+    path: str, data: bytes | None, limit: int, max_doc_chars: int
+) -> tuple[bytes | None, str]:
+    """The (decompressed) bytes of the text file ``path``, or ``data`` when given, if
+    there are at most ``limit`` of them; else None and the reason."""
+    format_name = compression_of(path)
+    too_long = (
+        "document has at least {chars} characters ({size} bytes{how}), more than the "
+        f"limit of {max_doc_chars} (--max-doc-chars)"
+    )
+    if format_name is None:
+        try:
+            size = os.path.getsize(path) if data is None else len(data)
+            if size > limit:
+                return None, too_long.format(chars=-(-size // 4), size=size, how="")
+            if data is None:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            return None, f"cannot read file: {exc.strerror or exc}"
+        return data, ""
+    try:
+        raw: IO[bytes] = io.BytesIO(data) if data is not None else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    with raw:
+        try:
+            unpacked = decompressed(raw, path).read(limit + 1)
+        except NotCompressed as exc:
+            return None, str(exc)
+        except STREAM_ERRORS as exc:
+            return None, stream_problem(exc, format_name)
+    if len(unpacked) > limit:
+        return None, too_long.format(
+            chars=-(-(limit + 1) // 4), size=f"over {limit}", how=" decompressed"
+        )
+    return unpacked, ""
+
+
 def read_text_file(
     path: str,
     doc_id: str,
@@ -536,30 +575,20 @@ def read_text_file(
 
     Text files are UTF-8. When ``fallback_encoding`` is given (``--txt-fallback-encoding``,
     for legacy corpora such as cp1252 text), a file that is not valid UTF-8 is decoded
-    with it instead, still strictly; offsets then refer to the decoded characters.
+    with it instead, still strictly; offsets then refer to the decoded characters. A
+    file named as compressed (``.txt.gz``, ``.txt.bz2``, ``.txt.xz``, ``.txt.zst``) is
+    decompressed first (:mod:`textreuse.io.compression`).
 
     The text is kept exactly as stored (no newline translation), except that a leading
     UTF-8 byte-order mark is removed. Files with a NUL byte are rejected as binary, and
-    undecodable bytes are reported with their byte offset in the file (0-based). A file
-    of more than ``4 * max_doc_chars`` bytes is rejected without being read: it must hold
-    more than ``max_doc_chars`` characters.
+    undecodable bytes are reported with their byte offset in the (decompressed) file,
+    0-based. A file of more than ``4 * max_doc_chars`` bytes is rejected without being
+    read whole: it must hold more than ``max_doc_chars`` characters.
     """
     fields = {"id": doc_id}
-    try:
-        size = os.path.getsize(path) if data is None else len(data)
-        if size > 4 * max_doc_chars:
-            yield RawRecord(
-                "file",
-                fields,
-                f"document has at least {-(-size // 4)} characters ({size} bytes), more than "
-                f"the limit of {max_doc_chars} (--max-doc-chars)",
-            )
-            return
-        if data is None:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        yield RawRecord("file", fields, f"cannot read file: {exc.strerror or exc}")
+    data, problem = _text_file_bytes(path, data, 4 * max_doc_chars, max_doc_chars)
+    if data is None:
+        yield RawRecord("file", fields, problem)
         return
     nul = data.find(b"\x00")
     if nul >= 0:

@@ -29,12 +29,14 @@ JSONL_SUFFIXES = with_compressions(".jsonl", ".ndjson")
 CSV_SUFFIXES = with_compressions(".csv")
 #: Tab-separated files, read as CSV with tabs and no quoting.
 TSV_SUFFIXES = with_compressions(".tsv")
+#: Text files, each one document, plain or compressed.
+TXT_SUFFIXES = with_compressions(".txt")
 
 _EXTENSIONS: tuple[tuple[str, InputKind], ...] = (
     *((suffix, "jsonl") for suffix in JSONL_SUFFIXES),
     (".parquet", "parquet"),
     *((suffix, "csv") for suffix in (*CSV_SUFFIXES, *TSV_SUFFIXES)),
-    (".txt", "txt"),
+    *((suffix, "txt") for suffix in TXT_SUFFIXES),
     *((suffix, "html") for suffix in HTML_SUFFIXES),
     (".warc", "warc"),
     (".warc.gz", "warc"),
@@ -73,8 +75,8 @@ def input_kind(path: str) -> InputKind:
         path,
         "",
         f"unsupported input type '{ext}': expected .jsonl or .ndjson (JSON Lines), .csv or "
-        ".tsv (each optionally compressed: .gz, .bz2, .xz, .zst), .parquet, .txt, .html or .htm "
-        f"(optionally compressed), .warc, .warc.gz or a folder{hint}",
+        ".tsv, .txt, .html or .htm (each optionally compressed: .gz, .bz2, .xz, .zst), "
+        f".parquet, .warc, .warc.gz or a folder{hint}",
     )
 
 
@@ -136,7 +138,7 @@ def scan_folder(
         elif is_dir:
             scan_folder(folder, entry_rel, files, ignored, unreadable)
         elif (
-            entry.name.lower().endswith(".txt")
+            entry.name.lower().endswith(TXT_SUFFIXES)
             or is_html(entry.name)
             or is_record_file(entry.name)
             or is_warc(entry.name)
@@ -193,7 +195,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 PAGE_FILE_SUFFIXES = (*HTML_SUFFIXES, *WARC_SUFFIXES)
 
 #: Files the Spark engine's executors read from a URI: every kind a folder holds.
-URI_FILE_SUFFIXES = (*RECORD_FILE_SUFFIXES, ".txt", *PAGE_FILE_SUFFIXES)
+URI_FILE_SUFFIXES = (*RECORD_FILE_SUFFIXES, *TXT_SUFFIXES, *PAGE_FILE_SUFFIXES)
 
 
 def is_uri_file(name: str) -> bool:
