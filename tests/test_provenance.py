@@ -60,6 +60,12 @@ UNRELATED = (
         ("2025-03-03T14:00:00 America/New_York", "2025-03-03T19:00:00"),
         ("2025-07-03 14:00 (Europe/Paris)", "2025-07-03T12:00:00"),
         ("2025-01-03 14:00 Europe/Paris", "2025-01-03T13:00:00"),
+        # GMT+1 is an hour ahead of GMT, as people write it (dateutil alone reads it
+        # the POSIX way round, an hour behind)
+        ("Mon 3 March 2025 14:00 GMT+1", "2025-03-03T13:00:00"),
+        ("3 March 2025 14:00 UTC-5", "2025-03-03T19:00:00"),
+        ("2025-03-03 14:00 UTC+05:30", "2025-03-03T08:30:00"),
+        ("2025-03-03 14:00 Etc/GMT-1", "2025-03-03T13:00:00"),  # IANA's own sign
         # labels pages print before the date
         ("Updated: March 3, 2025 2:14 p.m. EST", "2025-03-03T19:14:00"),
         ("Last updated on 3 March 2025", "2025-03-03T00:00:00"),

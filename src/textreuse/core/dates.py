@@ -14,13 +14,14 @@ numeric dates (``03/04/2025``: month first, as in the United States, unless the
 first number is over 12; ``03.04.2025``, with dots, day first, as wherever dots
 are written). A value of 9 to 10 digits is read as Unix seconds,
 13 digits as Unix milliseconds. A date without a time is midnight; a time
-without a time zone is taken as UTC. Zone abbreviations are those in ``_TZINFOS``,
-and the United States' ``ET``, ``CT``, ``MT`` and ``PT``, and a trailing IANA zone
-name (``2025-03-03 14:00 Europe/Paris``); those take daylight saving time from the
-date itself. A date naming a zone outside them (an ambiguous ``IST``, say) is
-unparseable rather than taken as UTC. A leading label, as pages print it
-(``Updated: March 3, 2025``, ``Published on``, ``Publié le``, ``Stand:``), is
-dropped.
+without a time zone is taken as UTC. Zones are offsets (``+0200``; ``GMT+1`` and
+``UTC-05:30`` as people mean them, ahead of and behind GMT, not the POSIX way
+round), the abbreviations in ``_TZINFOS``, the United States' ``ET``, ``CT``, ``MT``
+and ``PT``, and a trailing IANA zone name (``2025-03-03 14:00 Europe/Paris``); the
+last two take daylight saving time from the date itself. A date naming a zone
+outside them (an ambiguous ``IST``, say) is unparseable rather than taken as UTC.
+A leading label, as pages print it (``Updated: March 3, 2025``, ``Published on``,
+``Publié le``, ``Stand:``), is dropped.
 """
 
 from __future__ import annotations
@@ -94,6 +95,10 @@ _REGION_ZONES = {
 }
 #: A trailing IANA zone name: "Europe/Paris", "America/Argentina/Buenos_Aires".
 _IANA_ZONE = re.compile(r"\s\(?([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\)?$")
+#: An offset written after GMT or UTC ("14:00 GMT+1", "UTC-05:30"). People mean
+#: "one hour ahead of GMT"; dateutil reads it the POSIX way round (behind), so it
+#: is rewritten as a plain offset first.
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b")
 #: A label pages print before a date: "Updated:", "Last updated on", "Published",
 #: "Publié le", "Mis à jour le", "Stand:", "Actualizado el", "Aggiornato il".
 _LABEL = re.compile(
@@ -247,6 +252,12 @@ def parse_date(value: str | None) -> ParsedDate:
     return ParsedDate(DATE_OK, _to_epoch_us(moment))
 
 
+def _plain_offset(match: re.Match[str]) -> str:
+    """``GMT+1`` as ``+0100``: the offset as people write it, ahead of GMT."""
+    sign, hours, minutes = match.groups()
+    return f"{sign}{int(hours):02d}{minutes or '00'}"
+
+
 def _parse_moment(text: str) -> datetime | None:
     """``text`` as a date and time (naive when it names no zone), or None when
     it is not a date or lacks a day, month or year."""
@@ -255,6 +266,7 @@ def _parse_moment(text: str) -> datetime | None:
     except ValueError:
         pass
     text = _CJK_DATE.sub(r"\1-\2-\3 ", text)
+    text = _GMT_OFFSET.sub(_plain_offset, text)
     dayfirst = _DOTTED_DAY_FIRST.match(text) is not None
     options = {"tzinfos": _zone, "dayfirst": dayfirst}
     try:
