@@ -83,6 +83,22 @@ def test_chinese_spun_copy_scores_far_above_unrelated_text() -> None:
     assert textreuse.compare(source, unrelated).score < 0.2
 
 
+def test_hindi_spun_sentence_found_within_its_sentence() -> None:
+    """Hindi words keep their vowel signs and viramas, and the danda ends a sentence,
+    so a sentence with one word swapped is one passage bounded by that sentence."""
+    shared = (
+        "शिक्षा मंत्री ने कहा कि इस नीति से {} को बेहतर अवसर मिलेंगे और शिक्षकों को नया प्रशिक्षण दिया जाएगा"
+    )
+    a = f"सरकार ने कहा कि नई नीति अगले वर्ष लागू होगी। {shared.format('छात्रों')}। विपक्ष ने आलोचना की।"
+    b = f"मौसम विभाग ने कहा कि बारिश होगी। {shared.format('विद्यार्थियों')}। किसान खुश हैं।"
+    result = textreuse.compare(a, b)
+    assert len(result.passages) == 1
+    p = result.passages[0]
+    assert a[p.a_start : p.a_end] == shared.format("छात्रों")
+    assert b[p.b_start : p.b_end] == shared.format("विद्यार्थियों")
+    assert (p.matches, p.substitutions) == (19, 1)
+
+
 def test_partial_reuse_score() -> None:
     a = OTHER_A + " " + QUOTE
     b = QUOTE + "\n\n" + STORY

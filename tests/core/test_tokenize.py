@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from textreuse.core.tokenize import (
     tokenize,
     words,
 )
+from textreuse.core.unicode_marks import MARKS, UNICODE_VERSION, marks_from_unicodedata
 
 # Text mixing letters, digits, punctuation, every kind of line break and non-ASCII.
 _ALPHABET = st.sampled_from(
@@ -39,12 +41,19 @@ _ALPHABET = st.sampled_from(
             "🙂",
             "’",
             "”",
+            "e\u0301",  # a decomposed accent
+            "\u0301",  # a mark alone
+            "हि",  # Devanagari with a vowel sign
+            "न्",  # and a virama
+            "สวั",  # Thai with a vowel above
+            "か\u3099",  # kana with a combining voicing mark
         ],
     ]
 )
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(f"[\\w{MARKS}]+")
 _NO_SPACE = re.compile(f"[{NO_SPACE_CHARS}]")
-_RUN_CHAR = re.compile(f"[^\\W{NO_SPACE_CHARS}]")
+_MARK = re.compile(f"[{MARKS}]")
+_RUN_CHAR = re.compile(f"[^\\W{NO_SPACE_CHARS}]|[{MARKS}]")
 messy_text = st.one_of(st.text(), st.lists(_ALPHABET, max_size=80).map("".join))
 
 
@@ -115,20 +124,24 @@ def test_tokenize_offsets_slice_original_text(text: str) -> None:
     tokens = tokenize(text)
     assert len(tokens.words) == len(tokens.starts) == len(tokens.ends) == len(tokens)
     previous_end = 0
+    after_no_space = False  # the previous token is a character written without spaces
     for word, start, end in zip(tokens.words, tokens.starts, tokens.ends, strict=True):
         start, end = int(start), int(end)
         assert previous_end <= start < end <= len(text)
         piece = text[start:end]
-        assert word == normalize(piece) == piece.lower()
-        # each token is one character of a script written without spaces, or a
-        # maximal run of other word characters
+        assert word == normalize(piece) == unicodedata.normalize("NFC", piece.lower())
+        # each token is one character of a script written without spaces (with the
+        # marks on it), or a maximal run of other word characters and marks
         if _NO_SPACE.match(piece):
-            assert len(piece) == 1
+            assert all(_MARK.fullmatch(mark) for mark in piece[1:])
+            assert end == len(text) or not _MARK.match(text[end])
         else:
             assert _WORD.fullmatch(piece) and not _NO_SPACE.search(piece)
-            assert start == 0 or not _RUN_CHAR.match(text[start - 1])
+            joined = after_no_space and start == previous_end  # its marks ended there
+            assert start == 0 or joined or not _RUN_CHAR.match(text[start - 1])
             assert end == len(text) or not _RUN_CHAR.match(text[end])
         previous_end = end
+        after_no_space = _NO_SPACE.match(piece) is not None
     # nothing outside the tokens is a word character
     rest = list(text)
     for start, end in zip(tokens.starts, tokens.ends, strict=True):
@@ -139,16 +152,50 @@ def test_tokenize_offsets_slice_original_text(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(messy_text)
 def test_words_equals_tokenize_words(text: str) -> None:
-    # Documented exception: characters whose lowercase form is longer ("İ" -> "i̇").
-    assume(all(len(ch.lower()) == 1 for ch in text))
     # Known divergence for a context-dependent final sigma: see the xfail test below.
     assume("Σ" not in text)
     assert words(text) == tokenize(text).words
 
 
-def test_words_documented_exception_for_long_lowercase() -> None:
-    assert tokenize("İstanbul").words == ["i̇stanbul"]
-    assert words("İstanbul") == ["i", "stanbul"]
+def test_a_lowercase_longer_than_its_capital_stays_one_word() -> None:
+    # "İ" lowercases to "i" and a combining dot: the mark stays in the word
+    assert tokenize("İstanbul").words == words("İstanbul") == ["i\u0307stanbul"]
+
+
+def test_marks_belong_to_their_word() -> None:
+    """Vowel signs and viramas are combining marks, which ``\\w`` leaves out: without
+    them Hindi, Bengali or Thai words fell apart into bare consonants."""
+    for text, expected in [
+        ("हिन्दी भाषा", ["हिन्दी", "भाषा"]),
+        ("বাংলা ভাষা", ["বাংলা", "ভাষা"]),
+        ("สวัสดีครับ ประเทศไทย", ["สวัสดีครับ", "ประเทศไทย"]),
+        ("ភាសាខ្មែរ", ["ភាសាខ្មែរ"]),
+    ]:
+        tokens = tokenize(text)
+        assert tokens.words == words(text) == expected
+        assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == expected
+
+
+def test_a_decomposed_accent_matches_the_composed_one() -> None:
+    text = "cafe\u0301 CAFÉ"
+    tokens = tokenize(text)
+    assert tokens.words == words(text) == ["café", "café"]
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        "cafe\u0301",
+        "CAFÉ",
+    ]
+
+
+def test_marks_table_is_this_pythons_unicode_data() -> None:
+    """MARKS is generated: it lists exactly the marks of its Unicode version, and on a
+    Python with a later Unicode every one of them is still a mark."""
+    known = marks_from_unicodedata()
+    if unicodedata.unidata_version == UNICODE_VERSION:
+        assert known == MARKS
+    else:
+        every_char = "".join(map(chr, range(0x110000)))
+        listed = set(re.findall(f"[{MARKS}]", every_char))
+        assert listed <= set(re.findall(f"[{known}]", every_char))
 
 
 @pytest.mark.xfail(
@@ -220,6 +267,21 @@ def test_sentence_starts_several() -> None:
     )
     expected = [0, text.index("Talks"), text.index("A second"), text.index("Gen.")]
     assert _starts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("सरकार ने घोषणा की।", "मंत्री ने कहा।"),  # Hindi danda
+        ("সরকার ঘোষণা করেছে।", "মন্ত্রী বলেছেন।"),  # Bengali danda
+        ("هل وصل الوزير؟", "قال المتحدث إنه وصل."),  # Arabic question mark
+        ("وزیر نے کہا۔", "اجلاس کل ہوگا۔"),  # Urdu full stop
+        ("ሚኒስትሩ ተናገሩ።", "ስብሰባው ነገ ነው።"),  # Ethiopic full stop
+    ],
+)
+def test_sentence_ends_of_other_scripts(first: str, second: str) -> None:
+    text = f"{first} {second}"
+    assert _starts(text) == [0, len(first) + 1]
 
 
 def test_sentence_starts_trailing_punctuation_adds_nothing() -> None:

@@ -43,7 +43,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 from wordfreq import zipf_frequency
 
-from textreuse.core.tokenize import NO_SPACE_TOKEN_RE, TOKEN_RE, has_no_space_script
+from textreuse.core.tokenize import TOKEN_SOURCES, composed, token_kind
 
 LANGUAGE = "en"
 """Language of the word frequencies; the stemmer is Snowball's English one."""
@@ -61,8 +61,8 @@ NUMBER_PENALTY = 0.2
 """Largest reduction for numbers that differ (when both texts hold numbers)."""
 
 _NUMBER = r"\d+(?:[.,:]\d+)*"
-_TOKEN_RE = re.compile(rf"{_NUMBER}|{TOKEN_RE.pattern}")
-_NO_SPACE_TOKEN_RE = re.compile(rf"{_NUMBER}|{NO_SPACE_TOKEN_RE.pattern}")
+#: Numbers (with their separators) or words, by :func:`~textreuse.core.tokenize.token_kind`.
+_TOKEN_RES = {kind: re.compile(rf"{_NUMBER}|{source}") for kind, source in TOKEN_SOURCES.items()}
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -124,11 +124,10 @@ def stem(word: str) -> str:
 def _prepare(text: str) -> _Words:
     words: list[str] = []
     is_number: list[bool] = []
-    pattern = _NO_SPACE_TOKEN_RE if has_no_space_script(text) else _TOKEN_RE
-    for match in pattern.finditer(text.lower()):
+    for match in _TOKEN_RES[token_kind(text)].finditer(text.lower()):
         token = match.group()
         number = token[0].isdigit() and token.replace(",", "").replace(".", "").isdigit()
-        words.append(normalize_number(token) if number else token)
+        words.append(normalize_number(token) if number else composed(token))
         is_number.append(number)
     stems = [word if number else stem(word) for word, number in zip(words, is_number, strict=True)]
     weights = [word_weight(word) for word in words]

@@ -1,40 +1,71 @@
 """Word tokens with exact character offsets into the original text.
 
-Tokens are maximal runs of Unicode word characters (``\\w+``), except in the
-scripts written without spaces between words (Chinese, Japanese kana), where each
-character is a token: a whole clause is one run of word characters there, so
-runs would never match across rewordings. Each token keeps its ``start``/``end``
-offsets into the text exactly as given (no newline or Unicode normalisation
-happens before slicing), so ``text[start:end]`` is always the token as written.
-The *normalised* form, used for matching, is lowercased.
+Tokens are maximal runs of Unicode word characters and combining marks (``\\w``
+and :data:`~textreuse.core.unicode_marks.MARKS`: a vowel sign or virama belongs to
+its word, as in Hindi "हिन्दी"), except in the scripts written without spaces
+between words (Chinese, Japanese kana), where each character (with any marks on
+it) is a token: a whole clause is one run of word characters there, so runs would
+never match across rewordings. Each token keeps its ``start``/``end`` offsets into
+the text exactly as given (no newline or Unicode normalisation happens before
+slicing), so ``text[start:end]`` is always the token as written. The *normalised*
+form, used for matching, is lowercased and in Unicode NFC, so a decomposed accent
+("cafe" + U+0301) matches the composed one ("café").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from textreuse.core.unicode_marks import BMP_MARKS, MARKS
+
 #: Characters of scripts written without spaces between words, each one token:
-#: Hiragana and Katakana, Bopomofo, CJK ideographs (with extensions and
-#: compatibility forms), and half-width Katakana.
+#: Hiragana and Katakana (less the two combining voicing marks, U+3099 and U+309A,
+#: which join the character before them), Bopomofo, CJK ideographs (with
+#: extensions and compatibility forms), and half-width Katakana.
 NO_SPACE_CHARS = (
-    "\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\u3040-\u3098\u309b-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 )
-TOKEN_RE = re.compile(r"\w+")
-#: Tokens of a text holding characters of :data:`NO_SPACE_CHARS`.
-NO_SPACE_TOKEN_RE = re.compile(rf"[^\W{NO_SPACE_CHARS}]+|[{NO_SPACE_CHARS}]")
-_SPLIT_RE = re.compile(rf"({TOKEN_RE.pattern})")
-_NO_SPACE_SPLIT_RE = re.compile(rf"({NO_SPACE_TOKEN_RE.pattern})")
+
+
+def _token_source(no_space: bool, far_marks: bool) -> str:
+    """The token expression for a text holding characters written without spaces
+    (``no_space``: each is a token, with any marks on it) or not (runs of word
+    characters and marks), and combining marks beyond the Basic Multilingual Plane
+    (``far_marks``; else only :data:`BMP_MARKS`, much quicker to match)."""
+    marks = MARKS if far_marks else BMP_MARKS
+    if no_space:
+        return rf"(?:[^\W{NO_SPACE_CHARS}]|[{marks}])+|[{NO_SPACE_CHARS}][{marks}]*"
+    return rf"[\w{marks}]+"
+
+
+#: Token expressions by :func:`token_kind`.
+TOKEN_SOURCES: dict[tuple[bool, bool], str] = {
+    (no_space, far_marks): _token_source(no_space, far_marks)
+    for no_space in (False, True)
+    for far_marks in (False, True)
+}
+_FIND_RES = {kind: re.compile(source) for kind, source in TOKEN_SOURCES.items()}
+_SPLIT_RES = {kind: re.compile(f"({source})") for kind, source in TOKEN_SOURCES.items()}
 _NO_SPACE_CHAR_RE = re.compile(rf"[{NO_SPACE_CHARS}]")
+_BEYOND_BMP_RE = re.compile("[\U00010000-\U0010ffff]")
+#: Either of the two above: one scan tells that a text (most non-ASCII text) has neither.
+_NO_SPACE_OR_BEYOND_BMP_RE = re.compile(f"[{NO_SPACE_CHARS}\U00010000-\U0010ffff]")
 
 #: Sentence ends: terminal punctuation (optionally followed by closing quotes or
 #: brackets) then white space, or a blank line / line break; in Chinese and
 #: Japanese, a full-width full stop, exclamation or question mark (no space follows).
-_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？]+[」』”’）)]*|\n\s*\n|\n(?=\s)")
+#: Terminal punctuation includes the danda of Hindi and Bengali (।, ॥), the Arabic
+#: question mark and Urdu full stop (؟, ۔), and the Armenian, Ethiopic and Burmese
+#: full stops (։, ።, ။).
+_SENTENCE_END_RE = re.compile(
+    r"[.!?।॥؟۔։።။]+[\"'”’)\]]*(?=\s)|[。！？]+[」』”’）)]*|\n\s*\n|\n(?=\s)"
+)
 
 #: Words whose trailing full stop does not end a sentence (English first).
 ABBREVIATIONS = frozenset(
@@ -96,19 +127,34 @@ class Tokens:
 
 
 def normalize(word: str) -> str:
-    """The matching form of a token: lowercased."""
-    return word.lower()
+    """The matching form of a token: lowercased, in Unicode NFC."""
+    return composed(word.lower())
 
 
-def has_no_space_script(text: str) -> bool:
-    """Whether ``text`` holds characters of :data:`NO_SPACE_CHARS` (quick for ASCII)."""
-    return not text.isascii() and _NO_SPACE_CHAR_RE.search(text) is not None
+def composed(word: str) -> str:
+    """``word`` in Unicode NFC (a decomposed accent composed), quick for ASCII."""
+    if word.isascii() or unicodedata.is_normalized("NFC", word):
+        return word
+    return unicodedata.normalize("NFC", word)
+
+
+def token_kind(text: str) -> tuple[bool, bool]:
+    """Which :data:`TOKEN_SOURCES` expression splits ``text``: whether it holds
+    characters of :data:`NO_SPACE_CHARS`, and combining marks beyond the Basic
+    Multilingual Plane (quick for ASCII, and for text with no character beyond it)."""
+    if text.isascii() or _NO_SPACE_OR_BEYOND_BMP_RE.search(text) is None:
+        return False, False
+    no_space = _NO_SPACE_CHAR_RE.search(text) is not None
+    far_marks = _BEYOND_BMP_RE.search(text) is not None and any(
+        unicodedata.category(char)[0] == "M" for char in set(text) if char > "\uffff"
+    )
+    return no_space, far_marks
 
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens with character offsets (end exclusive)."""
     ascii_only = text.isascii()
-    split = _NO_SPACE_SPLIT_RE if not ascii_only and has_no_space_script(text) else _SPLIT_RE
+    split = _SPLIT_RES[token_kind(text)]
     # lowercasing ASCII keeps every character's length, so the lowered text splits
     # into parts as long as the original's: its words need no lowering one by one
     parts = split.split(text.lower() if ascii_only else text)  # separator, word, ..., separator
@@ -119,8 +165,12 @@ def tokenize(text: str) -> Tokens:
     ends = np.cumsum(lengths)[1::2]
     starts = ends - lengths[1::2]
     words = parts[1::2]
+    if not ascii_only:
+        words = [word.lower() for word in words]
+        if not unicodedata.is_normalized("NFC", text.lower()):
+            words = [composed(word) for word in words]
     return Tokens(
-        words=words if ascii_only else [word.lower() for word in words],
+        words=words,
         starts=starts.astype(np.int32),
         ends=ends.astype(np.int32),
     )
@@ -134,8 +184,11 @@ def words(text: str) -> list[str]:
     after an apostrophe), which only matters for indexing recall, never for
     offsets.
     """
-    pattern = NO_SPACE_TOKEN_RE if has_no_space_script(text) else TOKEN_RE
-    return pattern.findall(text.lower())
+    lowered = text.lower()
+    found: list[str] = _FIND_RES[token_kind(text)].findall(lowered)
+    if text.isascii() or unicodedata.is_normalized("NFC", lowered):
+        return found
+    return [composed(word) for word in found]
 
 
 def tokens_in_spans(
