@@ -34,6 +34,7 @@ Everything here is pure: plain strings in, :class:`Passage` values out.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,7 +43,13 @@ import numpy as np
 import numpy.typing as npt
 
 from textreuse.core.fingerprint import Int64Array, grams_touching, ngram_hashes
-from textreuse.core.tokenize import Tokens, sentence_starts, tokenize, tokens_in_spans
+from textreuse.core.tokenize import (
+    Tokens,
+    sentence_start_list,
+    sentence_starts,
+    tokenize,
+    tokens_in_spans,
+)
 from textreuse.core.word_diff import word_edits
 from textreuse.errors import ConfigError
 
@@ -194,70 +201,76 @@ class PreparedText:
         starts = sentence_starts(self.text)
         return np.searchsorted(starts, self.tokens.starts, side="right").astype(np.int64) - 1
 
+    @cached_property
+    def sentence_bounds(self) -> tuple[list[int], list[int]]:
+        """For each token, the first token of its sentence and the token after its last,
+        as lists: the boundary steps look them up for every region, where a list is
+        many times quicker to index than an array."""
+        starts = np.asarray(sentence_start_list(self.text), dtype=np.int32)
+        # each sentence's first token (a sentence may have none)
+        breaks = [*self.tokens.starts.searchsorted(starts).tolist(), len(self.tokens)]
+        firsts: list[int] = []
+        stops: list[int] = []
+        for first, stop in itertools.pairwise(breaks):
+            firsts += [first] * (stop - first)
+            stops += [stop] * (stop - first)
+        return firsts, stops
+
 
 @dataclass(frozen=True, slots=True)
 class GramIndex:
-    """Distinct seed n-grams of one text with where they occur (built once per text)."""
+    """Seed n-grams of one text with where they occur (built once per text), as
+    dictionaries: two texts share few of their n-grams, and a set intersection with a
+    lookup per shared n-gram costs less than array operations of fixed overhead."""
 
-    values: Int64Array
-    """Sorted distinct n-gram hashes (excluded positions left out)."""
-    counts: IntArray
-    """How often each value occurs."""
-    first: IntArray
-    """Position of each value's first occurrence."""
-    order: IntArray
-    """Positions sorted by value (to list every occurrence of a repeated value)."""
-    starts: IntArray
-    """Offset of each value's run inside ``order``."""
+    first: dict[int, int]
+    """Position of each n-gram's first occurrence (excluded positions left out)."""
+    repeated: dict[int, list[int]]
+    """Every position, in order, of the n-grams occurring more than once."""
 
     @classmethod
     def build(cls, grams: Int64Array) -> GramIndex:
-        order = np.argsort(grams, kind="stable")
-        sorted_grams = grams[order]
-        keep = sorted_grams != -1
-        order, sorted_grams = order[keep], sorted_grams[keep]
-        values, starts, counts = np.unique(sorted_grams, return_index=True, return_counts=True)
-        return cls(values, counts, order[starts], order, starts)
+        values = grams.tolist()
+        # reversed, so that each n-gram's first position is written last
+        first = dict(zip(reversed(values), range(len(values) - 1, -1, -1), strict=True))
+        first.pop(-1, None)  # positions that may not seed
+        repeated: dict[int, list[int]] = {}
+        if len(first) < len(values) - values.count(-1):
+            for position, value in enumerate(values):
+                if value != -1 and first[value] != position:
+                    repeated.setdefault(value, [first[value]]).append(position)
+        return cls(first, repeated)
 
-    def positions(self, index: int) -> list[int]:
-        start = int(self.starts[index])
-        return sorted(self.order[start : start + int(self.counts[index])].tolist())
 
-
-def find_seeds(index_a: GramIndex, index_b: GramIndex, max_repeats: int) -> IntArray:
+def find_seeds(index_a: GramIndex, index_b: GramIndex, max_repeats: int) -> list[tuple[int, int]]:
     """Positions ``(i, j)`` where both texts have the same n-gram, sorted by ``(i, j)``.
 
     N-grams repeated more than ``max_repeats`` times in either text are skipped.
-    Returns an array of shape ``(k, 2)``.
     """
-    _, in_a, in_b = np.intersect1d(
-        index_a.values, index_b.values, assume_unique=True, return_indices=True
-    )
-    if len(in_a) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    counts_a, counts_b = index_a.counts[in_a], index_b.counts[in_b]
-    usable = (counts_a <= max_repeats) & (counts_b <= max_repeats)
-    single = usable & (counts_a == 1) & (counts_b == 1)
-    seeds = [np.stack([index_a.first[in_a[single]], index_b.first[in_b[single]]], axis=1)]
-    repeated = np.nonzero(usable & ~single)[0]
-    if len(repeated):
-        extra = [
-            (i, j)
-            for k in repeated.tolist()
-            for i in index_a.positions(int(in_a[k]))
-            for j in index_b.positions(int(in_b[k]))
-        ]
-        seeds.append(np.asarray(extra, dtype=np.int64).reshape(-1, 2))
-    pairs = np.concatenate(seeds).astype(np.int64, copy=False)
-    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    first_a, first_b = index_a.first, index_b.first
+    repeated_a, repeated_b = index_a.repeated, index_b.repeated
+    seeds: list[tuple[int, int]] = []
+    for value in first_a.keys() & first_b.keys():
+        in_a, in_b = repeated_a.get(value), repeated_b.get(value)
+        if in_a is None and in_b is None:
+            seeds.append((first_a[value], first_b[value]))
+            continue
+        positions_a = in_a or [first_a[value]]
+        positions_b = in_b or [first_b[value]]
+        if len(positions_a) <= max_repeats and len(positions_b) <= max_repeats:
+            seeds.extend((i, j) for i in positions_a for j in positions_b)
+    seeds.sort()
+    return seeds
 
 
-def chain_seeds(seeds: IntArray, ngram: int, max_gap: int, max_drift: int) -> list[IntArray]:
-    """Group seeds into chains that advance together in both texts."""
+def chain_seeds(
+    seeds: list[tuple[int, int]], ngram: int, max_gap: int, max_drift: int
+) -> list[list[tuple[int, int]]]:
+    """Group seeds (sorted by ``(i, j)``) into chains that advance together in both texts."""
     reach = ngram + max_gap
     chains: list[list[tuple[int, int]]] = []
     active: list[int] = []
-    for i, j in seeds.tolist():
+    for i, j in seeds:
         best = -1
         best_cost = 0
         still_active = []
@@ -280,7 +293,7 @@ def chain_seeds(seeds: IntArray, ngram: int, max_gap: int, max_drift: int) -> li
         else:
             chains.append([(i, j)])
             active.append(len(chains) - 1)
-    return [np.asarray(chain, dtype=np.int64) for chain in chains]
+    return chains
 
 
 @dataclass(slots=True)
@@ -294,13 +307,14 @@ class _Region:
     seeds: int
 
 
-def _split_chain(chain: IntArray, a: PreparedText, b: PreparedText, ngram: int) -> list[IntArray]:
+def _split_chain(
+    chain: list[tuple[int, int]], a: PreparedText, b: PreparedText, ngram: int
+) -> list[list[tuple[int, int]]]:
     """Cut a chain of seeds wherever the text between two of them holds excluded tokens."""
     parts = []
     begin = 0
     for k in range(1, len(chain)):
-        i0, j0 = int(chain[k - 1, 0]), int(chain[k - 1, 1])
-        i1, j1 = int(chain[k, 0]), int(chain[k, 1])
+        (i0, j0), (i1, j1) = chain[k - 1], chain[k]
         if not (a.clear(i0, i1 + ngram) and b.clear(j0, j1 + ngram)):
             parts.append(chain[begin:k])
             begin = k
@@ -527,7 +541,7 @@ def _extend_exact(region: _Region, a: PreparedText, b: PreparedText) -> None:
     """Grow the region over identical words on both sides, never across a sentence end
     nor into excluded tokens."""
     words_a, words_b = a.tokens.words, b.tokens.words
-    sent_a, sent_b = a.sentence_index, b.sentence_index
+    sent_a, sent_b = a.sentence_bounds[0], b.sentence_bounds[0]  # equal within a sentence
     guarded = a.blocked_totals is not None or b.blocked_totals is not None
     while (
         region.a0 > 0
@@ -562,10 +576,9 @@ def _trim_fragments(region: _Region, a: PreparedText, b: PreparedText, params: A
     paragraph ..."); the few words it carries from the other sentence are not
     reuse unless the whole sentence matches, which snapping decides later.
     """
-    sent_a, sent_b = a.sentence_index, b.sentence_index
+    (firsts_a, stops_a), (firsts_b, stops_b) = a.sentence_bounds, b.sentence_bounds
     n = params.ngram
-    head_a = int(np.searchsorted(sent_a, sent_a[region.a0], side="right"))
-    head_b = int(np.searchsorted(sent_b, sent_b[region.b0], side="right"))
+    head_a, head_b = stops_a[region.a0], stops_b[region.b0]
     if (
         head_a - region.a0 < n
         and head_b - region.b0 < n
@@ -574,8 +587,7 @@ def _trim_fragments(region: _Region, a: PreparedText, b: PreparedText, params: A
         and head_a - region.a0 == head_b - region.b0
     ):
         region.a0, region.b0 = head_a, head_b
-    tail_a = int(np.searchsorted(sent_a, sent_a[region.a1 - 1], side="left"))
-    tail_b = int(np.searchsorted(sent_b, sent_b[region.b1 - 1], side="left"))
+    tail_a, tail_b = firsts_a[region.a1 - 1], firsts_b[region.b1 - 1]
     if (
         region.a1 - tail_a < n
         and region.b1 - tail_b < n
@@ -588,11 +600,10 @@ def _trim_fragments(region: _Region, a: PreparedText, b: PreparedText, params: A
 
 def _snap(region: _Region, a: PreparedText, b: PreparedText, params: AlignParams) -> None:
     """Pull in similar sentence fragments left outside the region at either end."""
-    sent_a, sent_b = a.sentence_index, b.sentence_index
+    (firsts_a, stops_a), (firsts_b, stops_b) = a.sentence_bounds, b.sentence_bounds
     words_a, words_b = a.tokens.words, b.tokens.words
     # left end: tokens of the same sentence before the region
-    first_a = int(np.searchsorted(sent_a, sent_a[region.a0], side="left"))
-    first_b = int(np.searchsorted(sent_b, sent_b[region.b0], side="left"))
+    first_a, first_b = firsts_a[region.a0], firsts_b[region.b0]
     frag_a = words_a[first_a : region.a0]
     frag_b = words_b[first_b : region.b0]
     if (
@@ -604,8 +615,7 @@ def _snap(region: _Region, a: PreparedText, b: PreparedText, params: AlignParams
     ):
         region.a0, region.b0 = first_a, first_b
     # right end: tokens of the same sentence after the region
-    last_a = int(np.searchsorted(sent_a, sent_a[region.a1 - 1], side="right"))
-    last_b = int(np.searchsorted(sent_b, sent_b[region.b1 - 1], side="right"))
+    last_a, last_b = stops_a[region.a1 - 1], stops_b[region.b1 - 1]
     frag_a = words_a[region.a1 : last_a]
     frag_b = words_b[region.b1 : last_b]
     if (
@@ -684,27 +694,26 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
     if guarded:
         chains = [part for chain in chains for part in _split_chain(chain, a, b, n)]
     regions = [
-        _Region(
-            int(chain[0, 0]),
-            int(chain[-1, 0]) + n,
-            int(chain[0, 1]),
-            int(chain[-1, 1]) + n,
-            len(chain),
-        )
+        _Region(chain[0][0], chain[-1][0] + n, chain[0][1], chain[-1][1] + n, len(chain))
         for chain in chains
         if len(chain) >= params.min_seeds
     ]
+    if not regions and params.sentence_similarity is None:
+        return []
     guard_a, guard_b = (a, b) if guarded else (None, None)
     regions = _merge_regions(regions, params.max_gap, guard_a, guard_b)
     for region in regions:
         _extend_exact(region, a, b)
         _trim_fragments(region, a, b, params)
         _snap(region, a, b, params)
-    sentences = _sentence_regions(seeds, regions, a, b, params)
+    sentences: list[_Region] = []
+    if params.sentence_similarity is not None:
+        seed_array = np.asarray(seeds, dtype=np.int64).reshape(-1, 2)
+        sentences = _sentence_regions(seed_array, regions, a, b, params)
     regions = _merge_regions(regions + sentences, 0, guard_a, guard_b)
     regions = [r for r in regions if min(r.a1 - r.a0, r.b1 - r.b0) >= params.min_words]
     if sentences:  # a passage needs min_seeds seeds, wherever its parts came from
-        regions = [r for r in regions if _seeds_within(seeds, r) >= params.min_seeds]
+        regions = [r for r in regions if _seeds_within(seed_array, r) >= params.min_seeds]
     kept = _one_to_one(regions, params.min_words)
     passages = [_to_passage(region, a, b) for region in kept]
     if a.spans or b.spans:  # a last guard: no passage ever overlaps an excluded span

@@ -63,8 +63,10 @@ _NO_SPACE_OR_BEYOND_BMP_RE = re.compile(f"[{NO_SPACE_CHARS}\U00010000-\U0010ffff
 #: Terminal punctuation includes the danda of Hindi and Bengali (।, ॥), the Arabic
 #: question mark and Urdu full stop (؟, ۔), and the Armenian, Ethiopic and Burmese
 #: full stops (։, ።, ။).
+#: A match takes the white space after the end with it (group ``space``), so the
+#: next sentence begins where the match ends.
 _SENTENCE_END_RE = re.compile(
-    r"[.!?।॥؟۔։።။]+[\"'”’)\]]*(?=\s)|[。！？]+[」』”’）)]*|\n\s*\n|\n(?=\s)"
+    r"(?:[.!?।॥؟۔։።။]+[\"'”’)\]]*(?=\s)|[。！？]+[」』”’）)]*|\n(?=\s))(?P<space>\s*)"
 )
 
 #: Words whose trailing full stop does not end a sentence (English first).
@@ -220,18 +222,25 @@ def sentence_starts(text: str) -> npt.NDArray[np.int32]:
     punctuation followed by white space, or after a line break that is
     followed by white space (a paragraph break).
     """
+    return np.asarray(sentence_start_list(text), dtype=np.int32)
+
+
+def sentence_start_list(text: str) -> list[int]:
+    """:func:`sentence_starts` as a list (ascending, no repeats)."""
     starts = [0]
     length = len(text)
     for match in _SENTENCE_END_RE.finditer(text):
-        pos = match.end()
-        while pos < length and text[pos].isspace():
-            pos += 1
+        pos = match.end()  # past the white space
         if pos >= length:
             continue
-        if match.group()[:1] == "." and not _ends_sentence(text, match.start(), text[pos]):
+        if (
+            text[match.start()] == "."
+            and not _ends_sentence(text, match.start(), text[pos])
+            and "\n" not in text[match.start("space") : pos - 1]  # nor a paragraph break
+        ):
             continue
         starts.append(pos)
-    return np.unique(np.asarray(starts, dtype=np.int32))
+    return starts
 
 
 def _ends_sentence(text: str, dot: int, next_char: str) -> bool:
