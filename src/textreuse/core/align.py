@@ -42,7 +42,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from textreuse.core.fingerprint import Int64Array, grams_touching, ngram_hashes
+from textreuse.core.fingerprint import grams_touching
 from textreuse.core.tokenize import (
     Tokens,
     sentence_start_list,
@@ -50,7 +50,7 @@ from textreuse.core.tokenize import (
     tokenize,
     tokens_in_spans,
 )
-from textreuse.core.word_diff import word_edits
+from textreuse.core.word_diff import Opcode, edit_counts, word_opcodes
 from textreuse.errors import ConfigError
 
 IntArray = npt.NDArray[np.int64]
@@ -178,17 +178,18 @@ class PreparedText:
         return tokenize(self.text)
 
     @cached_property
-    def grams(self) -> Int64Array:
-        """Seed hash per token position (-1 where the n-gram may not seed)."""
-        # Python's own string hash: consistent within this process, which is all
-        # alignment needs (both texts of a pair are hashed here), and much faster
-        # than a portable hash. Persisted fingerprints use xxHash instead.
-        hashes = np.fromiter(map(hash, self.tokens.words), dtype=np.int64, count=len(self.tokens))
-        grams = ngram_hashes(hashes.view(np.uint64), self.ngram)
+    def grams(self) -> list[int]:
+        """Seed hash per n-gram position (-1 where the n-gram may not seed)."""
+        # Python's own hash of the n-gram's words: consistent within this process,
+        # which is all alignment needs (both texts of a pair are hashed here), and
+        # much faster than a portable hash; it is never -1. Persisted fingerprints use
+        # xxHash instead.
+        words = self.tokens.words
+        grams = list(map(hash, zip(*(words[k:] for k in range(self.ngram)), strict=False)))
         totals = self.blocked_totals
-        if totals is not None and len(grams):
-            grams = grams.copy()
-            grams[grams_touching(np.diff(totals) > 0, self.ngram)] = -1
+        if totals is not None and grams:
+            touching = grams_touching(np.diff(totals) > 0, self.ngram).tolist()
+            grams = [-1 if blocked else gram for gram, blocked in zip(grams, touching, strict=True)]
         return grams
 
     @cached_property
@@ -229,8 +230,7 @@ class GramIndex:
     """Every position, in order, of the n-grams occurring more than once."""
 
     @classmethod
-    def build(cls, grams: Int64Array) -> GramIndex:
-        values = grams.tolist()
+    def build(cls, values: list[int]) -> GramIndex:
         # reversed, so that each n-gram's first position is written last
         first = dict(zip(reversed(values), range(len(values) - 1, -1, -1), strict=True))
         first.pop(-1, None)  # positions that may not seed
@@ -662,13 +662,14 @@ def _char_bounds(region: _Region, a: PreparedText, b: PreparedText) -> tuple[int
     return a_start, a_end, b_start, b_end
 
 
-def _to_passage(region: _Region, a: PreparedText, b: PreparedText) -> Passage:
+def _to_passage(region: _Region, a: PreparedText, b: PreparedText) -> tuple[Passage, list[Opcode]]:
     words_a = a.tokens.words[region.a0 : region.a1]
     words_b = b.tokens.words[region.b0 : region.b1]
-    matches, substitutions, insertions, deletions = word_edits(words_a, words_b)
+    opcodes = word_opcodes(words_a, words_b)
+    matches, substitutions, insertions, deletions = edit_counts(opcodes)
     score = 2.0 * matches / (len(words_a) + len(words_b))
     a_start, a_end, b_start, b_end = _char_bounds(region, a, b)
-    return Passage(
+    passage = Passage(
         a_start=a_start,
         a_end=a_end,
         b_start=b_start,
@@ -681,10 +682,19 @@ def _to_passage(region: _Region, a: PreparedText, b: PreparedText) -> Passage:
         a_words=len(words_a),
         b_words=len(words_b),
     )
+    return passage, opcodes
 
 
 def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> list[Passage]:
     """All reused passages between two prepared texts, ordered by position in ``a``."""
+    return [passage for passage, _ in align_prepared_with_opcodes(a, b, params)]
+
+
+def align_prepared_with_opcodes(
+    a: PreparedText, b: PreparedText, params: AlignParams
+) -> list[tuple[Passage, list[Opcode]]]:
+    """:func:`align_prepared`, each passage with the word edit script of its tokens
+    (:func:`~textreuse.core.word_diff.word_opcodes`), for its rewrite profile."""
     seeds = find_seeds(a.gram_index, b.gram_index, params.max_seed_repeats)
     if len(seeds) < params.min_seeds:
         return []
@@ -718,11 +728,11 @@ def align_prepared(a: PreparedText, b: PreparedText, params: AlignParams) -> lis
     passages = [_to_passage(region, a, b) for region in kept]
     if a.spans or b.spans:  # a last guard: no passage ever overlaps an excluded span
         passages = [
-            p
-            for p in passages
+            (p, opcodes)
+            for p, opcodes in passages
             if not a.in_spans(p.a_start, p.a_end) and not b.in_spans(p.b_start, p.b_end)
         ]
-    passages.sort(key=lambda p: (p.a_start, p.b_start))
+    passages.sort(key=lambda found: (found[0].a_start, found[0].b_start))
     return passages
 
 

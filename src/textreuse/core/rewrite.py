@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textreuse.core.tokenize import Tokens, tokenize
-from textreuse.core.word_diff import word_opcodes
+from textreuse.core.word_diff import Opcode, word_opcodes
 
 IntArray = npt.NDArray[np.int32]
 
@@ -55,17 +55,20 @@ def rewrite_profiles(a: str, b: str) -> tuple[RewriteProfile, RewriteProfile]:
 
 
 def rewrite_profiles_of_tokens(
-    a: str, a_tokens: Tokens, b: str, b_tokens: Tokens
+    a: str, a_tokens: Tokens, b: str, b_tokens: Tokens, opcodes: list[Opcode] | None = None
 ) -> tuple[RewriteProfile, RewriteProfile]:
     """:func:`rewrite_profiles` for spans already tokenised: ``a_tokens`` are the
-    tokens of the span, with offsets into ``a`` (which may be the whole text)."""
+    tokens of the span, with offsets into ``a`` (which may be the whole text).
+    ``opcodes``: their words' edit script, when already computed."""
     a_words, b_words = a_tokens.words, b_tokens.words
     if a_words == b_words:
         same = _profile(len(a_words), len(b_words), 0, ())
         return same, same
     matched = 0
     gaps: list[tuple[list[int], list[int]]] = []
-    for tag, a0, a1, b0, b1 in word_opcodes(a_words, b_words):
+    if opcodes is None:
+        opcodes = word_opcodes(a_words, b_words)
+    for tag, a0, a1, b0, b1 in opcodes:
         if tag == "equal":
             matched += a1 - a0
             gaps.append(([], []))

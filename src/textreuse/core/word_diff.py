@@ -12,8 +12,11 @@ import bisect
 
 from rapidfuzz.distance import Indel
 
+#: One step of an edit script: ``(tag, a0, a1, b0, b1)``, as :func:`word_opcodes` gives.
+Opcode = tuple[str, int, int, int, int]
 
-def word_opcodes(words_a: list[str], words_b: list[str]) -> list[tuple[str, int, int, int, int]]:
+
+def word_opcodes(words_a: list[str], words_b: list[str]) -> list[Opcode]:
     """Word-level edit script ``(tag, a0, a1, b0, b1)`` turning ``a`` into ``b``.
 
     Matches are a longest common subsequence (so their number does not depend
@@ -22,7 +25,7 @@ def word_opcodes(words_a: list[str], words_b: list[str]) -> list[tuple[str, int,
     blocks are paired up as substitutions (``replace``), the rest are
     ``delete`` (only in ``a``) or ``insert`` (only in ``b``).
     """
-    script: list[tuple[str, int, int, int, int]] = []
+    script: list[Opcode] = []
     blocks = [*matching_blocks(words_a, words_b), (len(words_a), len(words_b), 0)]
     for block_a, block_b, size in blocks:
         a_pos = script[-1][2] if script else 0
@@ -139,8 +142,13 @@ def _positions_of_unique(words: list[str], start: int, end: int) -> dict[str, in
 
 def word_edits(words_a: list[str], words_b: list[str]) -> tuple[int, int, int, int]:
     """Matching, substituted, inserted and deleted words turning ``a`` into ``b``."""
+    return edit_counts(word_opcodes(words_a, words_b))
+
+
+def edit_counts(opcodes: list[Opcode]) -> tuple[int, int, int, int]:
+    """Matching, substituted, inserted and deleted words of an edit script."""
     matches = substitutions = insertions = deletions = 0
-    for tag, a0, a1, b0, b1 in word_opcodes(words_a, words_b):
+    for tag, a0, a1, b0, b1 in opcodes:
         if tag == "equal":
             matches += a1 - a0
         elif tag == "replace":

@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 import pyarrow as pa
 
-from textreuse.core.align import AlignParams, PreparedText, align_prepared
+from textreuse.core.align import AlignParams, PreparedText, align_prepared_with_opcodes
 from textreuse.core.rewrite import rewrite_profiles_of_tokens
 from textreuse.core.tokenize import Tokens
 from textreuse.schema import SUBSTITUTION_PAIR
@@ -97,16 +97,18 @@ def align_batch(params: AlignParams, batch: pa.RecordBatch) -> pa.RecordBatch:
     )
     for ka, text_a, spans_a, kb, text_b, spans_b in rows:
         pair = (prepared(ka, text_a, spans_a), prepared(kb, text_b, spans_b))
-        for passage in align_prepared(*pair, params):
+        for passage, opcodes in align_prepared_with_opcodes(*pair, params):
             columns["ka"].append(ka)
             columns["kb"].append(kb)
             for name in _FIELDS:
                 columns[name].append(getattr(passage, name))
+            tokens_a = _span_tokens(pair[0].tokens, passage.a_start, passage.a_end)
+            tokens_b = _span_tokens(pair[1].tokens, passage.b_start, passage.b_end)
+            # the spans' words are the passage's (the punctuation pulled in is no word),
+            # so its edit script serves
+            same_words = len(tokens_a) == passage.a_words and len(tokens_b) == passage.b_words
             forward, backward = rewrite_profiles_of_tokens(
-                text_a,
-                _span_tokens(pair[0].tokens, passage.a_start, passage.a_end),
-                text_b,
-                _span_tokens(pair[1].tokens, passage.b_start, passage.b_end),
+                text_a, tokens_a, text_b, tokens_b, opcodes if same_words else None
             )
             columns["rewrite_rate_ab"].append(forward.rewrite_rate)
             columns["rewrite_rate_ba"].append(backward.rewrite_rate)
