@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from textreuse.core.align import AlignParams, Passage, align
+from textreuse.core.align import AlignParams, Passage, PreparedText, align, chain_seeds, find_seeds
 from textreuse.core.tokenize import tokenize
 from textreuse.core.word_diff import word_edits
 from textreuse.errors import ConfigError
@@ -647,3 +647,72 @@ def test_one_to_one_meets_taken_spans_in_the_order_they_were_taken() -> None:
 
 
 # --- word matching of long passages -------------------------------------------
+
+
+# --- seeds and chains against their plain definitions ------------------------
+
+
+def _plain_chains(
+    seeds: list[tuple[int, int]], ngram: int, max_gap: int, max_drift: int
+) -> list[list[tuple[int, int]]]:
+    """Greedy chaining as defined: each seed joins the active chain it continues at
+    the least cost (drift * 4 + distance; the first such chain on a tie), else starts
+    one; a chain stays active while the seeds are within reach of its last seed."""
+    reach = ngram + max_gap
+    chains: list[list[tuple[int, int]]] = []
+    for i, j in seeds:
+        best, best_cost = None, 0
+        for chain in chains:
+            last_i, last_j = chain[-1]
+            if i - last_i > reach or i <= last_i or j <= last_j or j - last_j > reach:
+                continue
+            drift = abs((j - i) - (last_j - last_i))
+            cost = drift * 4 + (i - last_i)
+            if drift <= max_drift and (best is None or cost < best_cost):
+                best, best_cost = chain, cost
+        if best is None:
+            chains.append([(i, j)])
+        else:
+            best.append((i, j))
+    return chains
+
+
+_seed_sets = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(0, 60)), unique=True, max_size=80
+).map(sorted)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_seed_sets, st.integers(1, 5), st.integers(0, 6), st.integers(0, 4))
+def test_chain_seeds_is_the_greedy_definition(
+    seeds: list[tuple[int, int]], ngram: int, max_gap: int, max_drift: int
+) -> None:
+    # a seed right after a chain's last one is joined to it without looking at the
+    # other chains: the result must not change
+    assert chain_seeds(seeds, ngram, max_gap, max_drift) == _plain_chains(
+        seeds, ngram, max_gap, max_drift
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdef"), max_size=40),
+    st.lists(st.sampled_from("abcdef"), max_size=40),
+    st.integers(1, 3),
+    st.integers(1, 4),
+)
+def test_find_seeds_lists_every_shared_ngram_position(
+    words_a: list[str], words_b: list[str], ngram: int, max_repeats: int
+) -> None:
+    a, b = PreparedText(" ".join(words_a), ngram), PreparedText(" ".join(words_b), ngram)
+    grams_a = [tuple(words_a[k : k + ngram]) for k in range(len(words_a) - ngram + 1)]
+    grams_b = [tuple(words_b[k : k + ngram]) for k in range(len(words_b) - ngram + 1)]
+    expected = sorted(
+        (i, j)
+        for i, gram in enumerate(grams_a)
+        for j, other in enumerate(grams_b)
+        if gram == other
+        and grams_a.count(gram) <= max_repeats
+        and grams_b.count(gram) <= max_repeats
+    )
+    assert find_seeds(a.gram_index, b.gram_index, max_repeats) == expected

@@ -249,8 +249,11 @@ def find_seeds(index_a: GramIndex, index_b: GramIndex, max_repeats: int) -> list
     """
     first_a, first_b = index_a.first, index_b.first
     repeated_a, repeated_b = index_a.repeated, index_b.repeated
+    shared = first_a.keys() & first_b.keys()
+    if not repeated_a and not repeated_b:  # most texts: each n-gram once
+        return sorted([(first_a[value], first_b[value]) for value in shared])
     seeds: list[tuple[int, int]] = []
-    for value in first_a.keys() & first_b.keys():
+    for value in shared:
         in_a, in_b = repeated_a.get(value), repeated_b.get(value)
         if in_a is None and in_b is None:
             seeds.append((first_a[value], first_b[value]))
@@ -266,11 +269,23 @@ def find_seeds(index_a: GramIndex, index_b: GramIndex, max_repeats: int) -> list
 def chain_seeds(
     seeds: list[tuple[int, int]], ngram: int, max_gap: int, max_drift: int
 ) -> list[list[tuple[int, int]]]:
-    """Group seeds (sorted by ``(i, j)``) into chains that advance together in both texts."""
+    """Group seeds (sorted by ``(i, j)``) into chains that advance together in both texts.
+
+    A seed joins the active chain it continues at the least cost (drift, then
+    distance); one right after a chain's last seed on its diagonal costs the least
+    possible, so it joins that chain at once, found by its last seed.
+    """
     reach = ngram + max_gap
     chains: list[list[tuple[int, int]]] = []
     active: list[int] = []
-    for i, j in seeds:
+    by_last: dict[tuple[int, int], int] = {}  # each chain by its last seed
+    for seed in seeds:
+        i, j = seed
+        index = by_last.pop((i - 1, j - 1), -1)
+        if index >= 0:
+            chains[index].append(seed)
+            by_last[seed] = index
+            continue
         best = -1
         best_cost = 0
         still_active = []
@@ -289,10 +304,13 @@ def chain_seeds(
                 best, best_cost = index, cost
         active = still_active
         if best >= 0:
-            chains[best].append((i, j))
+            del by_last[chains[best][-1]]
+            chains[best].append(seed)
+            by_last[seed] = best
         else:
-            chains.append([(i, j)])
-            active.append(len(chains) - 1)
+            by_last[seed] = len(chains)
+            active.append(len(chains))
+            chains.append([seed])
     return chains
 
 

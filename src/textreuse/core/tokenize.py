@@ -64,9 +64,15 @@ _NO_SPACE_OR_BEYOND_BMP_RE = re.compile(f"[{NO_SPACE_CHARS}\U00010000-\U0010ffff
 #: question mark and Urdu full stop (؟, ۔), and the Armenian, Ethiopic and Burmese
 #: full stops (։, ።, ။).
 #: A match takes the white space after the end with it (group ``space``), so the
-#: next sentence begins where the match ends.
+#: next sentence begins where the match ends. It is written to begin with one
+#: character class (then tells the kinds apart by looking back at it), which lets
+#: the regular expression engine skip quickly to the next candidate character.
 _SENTENCE_END_RE = re.compile(
-    r"(?:[.!?।॥؟۔։።။]+[\"'”’)\]]*(?=\s)|[。！？]+[」』”’）)]*|\n(?=\s))(?P<space>\s*)"
+    r"[.!?।॥؟۔։።။。！？\n]"
+    r"(?:(?<=[.!?।॥؟۔։።။])[.!?।॥؟۔։።။]*[\"'”’)\]]*(?=\s)"
+    r"|(?<=[。！？])[。！？]*[」』”’）)]*"
+    r"|(?<=\n)(?=\s))"
+    r"(?P<space>\s*)"
 )
 
 #: Words whose trailing full stop does not end a sentence (English first).
