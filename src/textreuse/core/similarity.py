@@ -36,12 +36,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
-from wordfreq import zipf_frequency
 
 from textreuse.core.tokenize import TOKEN_SOURCES, composed, token_kind
 
@@ -61,8 +60,15 @@ NUMBER_PENALTY = 0.2
 """Largest reduction for numbers that differ (when both texts hold numbers)."""
 
 _NUMBER = r"\d+(?:[.,:]\d+)*"
-#: Numbers (with their separators) or words, by :func:`~textreuse.core.tokenize.token_kind`.
-_TOKEN_RES = {kind: re.compile(rf"{_NUMBER}|{source}") for kind, source in TOKEN_SOURCES.items()}
+
+
+@cache
+def _token_re(kind: tuple[bool, bool]) -> re.Pattern[str]:
+    """Numbers (with their separators) or words, by
+    :func:`~textreuse.core.tokenize.token_kind`."""
+    return re.compile(rf"{_NUMBER}|{TOKEN_SOURCES[kind]}")
+
+
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -109,6 +115,10 @@ def normalize_number(token: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def word_weight(word: str) -> float:
     """Information content of a lowercased word, ``9 - zipf``, in [MIN_WEIGHT, MAX_WEIGHT]."""
+    # imported on first use: wordfreq takes a fifth of a second to import, which
+    # every run would pay though only compare and eval score similarity
+    from wordfreq import zipf_frequency
+
     zipf = zipf_frequency(word, LANGUAGE)
     if zipf <= 0.0:
         return MAX_WEIGHT
@@ -124,7 +134,7 @@ def stem(word: str) -> str:
 def _prepare(text: str) -> _Words:
     words: list[str] = []
     is_number: list[bool] = []
-    for match in _TOKEN_RES[token_kind(text)].finditer(text.lower()):
+    for match in _token_re(token_kind(text)).finditer(text.lower()):
         token = match.group()
         number = token[0].isdigit() and token.replace(",", "").replace(".", "").isdigit()
         words.append(normalize_number(token) if number else composed(token))

@@ -14,6 +14,7 @@ form, used for matching, is lowercased and in Unicode NFC, so a decomposed accen
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,8 +51,20 @@ TOKEN_SOURCES: dict[tuple[bool, bool], str] = {
     for no_space in (False, True)
     for far_marks in (False, True)
 }
-_FIND_RES = {kind: re.compile(source) for kind, source in TOKEN_SOURCES.items()}
-_SPLIT_RES = {kind: re.compile(f"({source})") for kind, source in TOKEN_SOURCES.items()}
+
+
+# compiled on first use: the classes of marks take a while to compile, and most
+# texts need only the first kind
+@functools.cache
+def _find_re(kind: tuple[bool, bool]) -> re.Pattern[str]:
+    return re.compile(TOKEN_SOURCES[kind])
+
+
+@functools.cache
+def _split_re(kind: tuple[bool, bool]) -> re.Pattern[str]:
+    return re.compile(f"({TOKEN_SOURCES[kind]})")
+
+
 _NO_SPACE_CHAR_RE = re.compile(rf"[{NO_SPACE_CHARS}]")
 _BEYOND_BMP_RE = re.compile("[\U00010000-\U0010ffff]")
 #: Either of the two above: one scan tells that a text (most non-ASCII text) has neither.
@@ -162,7 +175,7 @@ def token_kind(text: str) -> tuple[bool, bool]:
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens with character offsets (end exclusive)."""
     ascii_only = text.isascii()
-    split = _SPLIT_RES[token_kind(text)]
+    split = _split_re(token_kind(text))
     # lowercasing ASCII keeps every character's length, so the lowered text splits
     # into parts as long as the original's: its words need no lowering one by one
     parts = split.split(text.lower() if ascii_only else text)  # separator, word, ..., separator
@@ -193,7 +206,7 @@ def words(text: str) -> list[str]:
     offsets.
     """
     lowered = text.lower()
-    found: list[str] = _FIND_RES[token_kind(text)].findall(lowered)
+    found: list[str] = _find_re(token_kind(text)).findall(lowered)
     if text.isascii() or unicodedata.is_normalized("NFC", lowered):
         return found
     return [composed(word) for word in found]
