@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from textreuse.parallel import WorkerPool
@@ -16,6 +17,20 @@ def _square(value: int) -> int:
 def test_pool_returns_every_result() -> None:
     with WorkerPool(2) as pool:
         assert sorted(pool.map_unordered(_square, range(50))) == [v * v for v in range(50)]
+
+
+def _slow_when_even(value: int) -> int:
+    if value % 2 == 0:
+        time.sleep(0.01)
+    return value
+
+
+def test_ordered_results_keep_the_items_order() -> None:
+    # even items take longer, so they finish after the odd ones sent after them
+    with WorkerPool(2) as pool:
+        assert list(pool.map_ordered(_slow_when_even, range(20))) == list(range(20))
+    with WorkerPool(1) as pool:
+        assert list(pool.map_ordered(_square, [3, 4])) == [9, 16]
 
 
 def test_single_thread_runs_inline() -> None:

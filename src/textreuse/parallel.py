@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
@@ -65,6 +66,24 @@ class WorkerPool:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
+
+    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Apply ``fn`` to each item; results come in the items' order.
+
+        At most ``2 * threads`` items are in flight, as in :meth:`map_unordered`.
+        """
+        if self._pool is None:
+            for item in items:
+                yield fn(item)
+            return
+        pending: deque[Future[R]] = deque()
+        limit = 2 * self.threads
+        for item in items:
+            pending.append(self._pool.submit(fn, item))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def close(self) -> None:
         if self._pool is not None:

@@ -172,7 +172,7 @@ def run(
             stack.callback(engine_.close)
         manifest = Manifest(config=config, inputs=[str(p) for p in inputs], engine=engine)
         markers = StageMarkers(folder, manifest, config, inputs, engine)
-        _Job(inputs, config, folder, manifest, reporter, engine_).run(markers)
+        _Job(inputs, config, folder, manifest, reporter, engine_, pool).run(markers)
         if not remote:
             engine_.close()  # its files go with the work folder
         folder.commit()
@@ -239,13 +239,17 @@ class _Job:
         manifest: Manifest,
         reporter: Reporter,
         engine: Engine,
+        pool: WorkerPool,
     ) -> None:
+        """``pool``: the worker processes (one, inline, with Spark), for the work
+        done on this machine beside the engine's (reading the input)."""
         self.inputs = inputs
         self.config = config
         self.folder = folder
         self.manifest = manifest
         self.reporter = reporter
         self.engine = engine
+        self.pool = pool
 
     def run(self, markers: StageMarkers) -> None:
         for name in self.STAGES:
@@ -278,6 +282,7 @@ class _Job:
                 self.folder.scratch / "records.parquet",
                 on_batch=self.reporter.advance,
                 boilerplate=self.config.boilerplate,
+                pool=self.pool,
             )
             stats, rejects = result.stats, result.rejects
             stats.ignored_files = [p for p in stats.ignored_files if not self.folder.is_own(p)]

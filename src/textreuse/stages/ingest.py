@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from textreuse.boilerplate.repeated import site_key
 from textreuse.core.dates import parse_date
 from textreuse.core.fingerprint import text_hash
 from textreuse.io.readers import ReadStats, RecordReader, Reject
+from textreuse.parallel import WorkerPool
 from textreuse.schema import RECORD_SCHEMA, STATUS_OK
 from textreuse.stages.boilerplate import (
     LINE_HASHES_SCHEMA,
@@ -112,22 +114,26 @@ def ingest(
     *,
     on_batch: Callable[[int], None] | None = None,
     boilerplate: bool = True,
+    pool: WorkerPool | None = None,
 ) -> IngestResult:
     """Read every record of ``reader`` into one Parquet file at ``path`` (INGESTED_SCHEMA).
 
     Beside it go :data:`PATTERN_SPANS_FILE` and :data:`LINE_HASHES_FILE`, the
     per-document part of boilerplate detection (empty when ``boilerplate`` is off).
+    Records are read here; with ``pool``, its workers annotate the batches read
+    (in order) while the next are read.
     """
+    pool = pool or WorkerPool(1)
+    annotate_batch = functools.partial(ingest_batch, boilerplate)
     with (
         pq.ParquetWriter(path, INGESTED_SCHEMA, compression="zstd") as writer,
         pq.ParquetWriter(path.with_name(PATTERN_SPANS_FILE), PATTERN_SPANS_SCHEMA) as spans,
         pq.ParquetWriter(path.with_name(LINE_HASHES_FILE), LINE_HASHES_SCHEMA) as lines,
     ):
-        for batch in reader.batches():
-            annotated, span_batch, line_batch = ingest_batch(boilerplate, batch)
+        for annotated, span_batch, line_batch in pool.map_ordered(annotate_batch, reader.batches()):
             writer.write_batch(annotated)
             spans.write_batch(span_batch)
             lines.write_batch(line_batch)
             if on_batch is not None:
-                on_batch(batch.num_rows)
+                on_batch(annotated.num_rows)
     return IngestResult(stats=reader.stats, rejects=reader.rejects, path=path)
