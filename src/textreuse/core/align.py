@@ -46,7 +46,6 @@ from textreuse.core.fingerprint import grams_touching
 from textreuse.core.tokenize import (
     Tokens,
     sentence_start_list,
-    sentence_starts,
     tokenize,
     tokens_in_spans,
 )
@@ -198,9 +197,9 @@ class PreparedText:
 
     @cached_property
     def sentence_index(self) -> IntArray:
-        """For each token, the index of the sentence it belongs to."""
-        starts = sentence_starts(self.text)
-        return np.searchsorted(starts, self.tokens.starts, side="right").astype(np.int64) - 1
+        """For each token, the number of its sentence (counting those with tokens)."""
+        firsts = np.asarray(self.sentence_bounds[0], dtype=np.int64)
+        return np.unique(firsts, return_inverse=True)[1].astype(np.int64)
 
     @cached_property
     def sentence_bounds(self) -> tuple[list[int], list[int]]:

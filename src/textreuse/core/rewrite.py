@@ -64,27 +64,31 @@ def rewrite_profiles_of_tokens(
     if a_words == b_words:
         same = _profile(len(a_words), len(b_words), 0, ())
         return same, same
-    matched = 0
-    gaps: list[tuple[list[int], list[int]]] = []
     if opcodes is None:
         opcodes = word_opcodes(a_words, b_words)
-    for tag, a0, a1, b0, b1 in opcodes:
+    matched = 0
+    gaps: list[list[int]] = []  # [a0, a1, b0, b1] of each run between matched words
+    current: list[int] | None = None
+    for tag, a0, a1, b0, b1 in opcodes:  # the unmatched steps of a run are adjacent
         if tag == "equal":
             matched += a1 - a0
-            gaps.append(([], []))
+            current = None
+        elif current is None:
+            current = [a0, a1, b0, b1]
+            gaps.append(current)
         else:
-            if not gaps:
-                gaps.append(([], []))
-            gaps[-1][0].extend(range(a0, a1))
-            gaps[-1][1].extend(range(b0, b1))
-    unmatched_a = Counter(a_words[i] for gap in gaps for i in gap[0])
-    unmatched_b = Counter(b_words[j] for gap in gaps for j in gap[1])
+            current[1], current[3] = a1, b1
+    unmatched_a: Counter[str] = Counter()
+    unmatched_b: Counter[str] = Counter()
+    for a0, a1, b0, b1 in gaps:
+        unmatched_a.update(a_words[a0:a1])
+        unmatched_b.update(b_words[b0:b1])
     substitutions: list[tuple[str, str]] = []
-    for a_gap, b_gap in gaps:
-        if not a_gap or not b_gap:
+    for a0, a1, b0, b1 in gaps:
+        if a0 == a1 or b0 == b1:
             continue
-        kept_a = [i for i in a_gap if not unmatched_b[a_words[i]]]
-        kept_b = [j for j in b_gap if not unmatched_a[b_words[j]]]
+        kept_a = [i for i in range(a0, a1) if a_words[i] not in unmatched_b]
+        kept_b = [j for j in range(b0, b1) if b_words[j] not in unmatched_a]
         if kept_a and kept_b:
             substitutions.append(
                 (
