@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import run_quick
 
-from textreuse.duckdb_paths import literal_glob, parquet_source, sql_string
+from textreuse.duckdb_paths import connect_quietly, literal_glob, parquet_source, sql_string
 from textreuse.errors import OutputError
 from textreuse.report import build_report
 
@@ -74,3 +74,17 @@ def test_output_path_with_a_question_mark_is_refused_before_any_work(
     with pytest.raises(OutputError, match=r"contains '\?'"):
         run_quick([corpus_jsonl], tmp_path / "what?" / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_connections_print_no_progress_bar(capfd: pytest.CaptureFixture[str]) -> None:
+    """DuckDB prints its own progress bar on standard output for a long query, even
+    into a file (where it would break ``--json`` output); textreuse's never do."""
+    slow = "SELECT count(*) FROM range(200000000) AS t(x) WHERE x % 7 = 3"
+    plain = duckdb.connect()
+    plain.execute("SET progress_bar_time = 0")  # show it at once, not after 2 s
+    plain.execute(slow).fetchall()
+    assert "%" in "".join(capfd.readouterr())  # the bar this guards against
+    quiet = connect_quietly()
+    quiet.execute("SET progress_bar_time = 0")
+    quiet.execute(slow).fetchall()
+    assert capfd.readouterr() == ("", "")

@@ -10,9 +10,22 @@ from __future__ import annotations
 
 import os
 
+import duckdb
+
 from textreuse.errors import OutputError
 
 _GLOB_CHARACTERS = "*?["
+
+
+def connect_quietly(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never prints DuckDB's own progress bar, which it
+    writes on standard output for any query over two seconds, even under
+    ``--quiet``, into files and into ``--json`` output: a run's progress is
+    textreuse's to show. (The setting is made on the connection: DuckDB refuses it
+    as a global option.)"""
+    con = duckdb.connect(database)
+    con.execute("SET enable_progress_bar_print = false")
+    return con
 
 
 def sql_string(text: str) -> str:

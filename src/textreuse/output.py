@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 if sys.platform != "win32":
     import fcntl
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from textreuse.duckdb_paths import literal_glob, parquet_source, sql_string
+from textreuse.duckdb_paths import connect_quietly, literal_glob, parquet_source, sql_string
 from textreuse.errors import OutputError
 from textreuse.io.input_files import is_uri
 from textreuse.io.storage import LocalStorage, Storage, child, parent_and_name
@@ -404,7 +403,7 @@ def _write_database(folder: OutputFolder) -> None:
     """``textreuse.duckdb``: one table per Parquet output, ready for SQL, and the
     ``site_graph`` view (the ``sites`` table, largest edges first)."""
     partial = folder.file("textreuse.duckdb.partial")
-    con = duckdb.connect(str(partial))
+    con = connect_quietly(str(partial))
     try:
         for name in ("documents", "passages", "clusters", "duplicates", "sites"):
             source = parquet_source(folder.file(f"{name}.parquet"))

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from textreuse.duckdb_paths import parquet_source
+from textreuse.duckdb_paths import connect_quietly, parquet_source
 from textreuse.errors import OutputError
 from textreuse.io.input_files import is_uri
 
@@ -72,7 +72,7 @@ def _read_manifest(path: Path) -> dict[str, Any]:
 
 def _summary_tables(folder: Path, top: int) -> dict[str, list[dict[str, Any]]]:
     """The report's lists, queried from the output's Parquet tables, by report key."""
-    con = duckdb.connect()
+    con = connect_quietly()
     try:
 
         def rows(sql: str) -> list[dict[str, Any]]:

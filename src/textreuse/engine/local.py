@@ -7,11 +7,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from textreuse.duckdb_paths import parquet_source, sql_string
+from textreuse.duckdb_paths import connect_quietly, parquet_source, sql_string
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
@@ -43,7 +42,7 @@ class DuckDBEngine:
     ) -> None:
         self.work_dir = work_dir
         self.pool = pool or WorkerPool(1)
-        self.con = duckdb.connect(str(work_dir / "engine.duckdb"))
+        self.con = connect_quietly(str(work_dir / "engine.duckdb"))
         self.con.execute(f"SET threads = {int(threads)}")
         self.con.execute(f"SET temp_directory = {sql_string(str(work_dir / 'spill'))}")
         self.con.execute("SET preserve_insertion_order = false")
