@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from textreuse.parallel import WorkerPool
+from textreuse.parallel import WORKER_GC_THRESHOLD, WorkerPool
 
 
 def _square(value: int) -> int:
@@ -31,6 +32,17 @@ def test_ordered_results_keep_the_items_order() -> None:
         assert list(pool.map_ordered(_slow_when_even, range(20))) == list(range(20))
     with WorkerPool(1) as pool:
         assert list(pool.map_ordered(_square, [3, 4])) == [9, 16]
+
+
+def _collector_state(_: int) -> tuple[int, int]:
+    return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def test_workers_collect_young_objects_less_often() -> None:
+    with WorkerPool(2) as pool:
+        states = list(pool.map_unordered(_collector_state, range(4)))
+    assert all(threshold == WORKER_GC_THRESHOLD for threshold, _ in states)
+    assert all(frozen > 0 for _, frozen in states)  # the inherited objects
 
 
 def test_single_thread_runs_inline() -> None:
