@@ -11,7 +11,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from textreuse.core.tokenize import (
+    ABBREVIATIONS,
     NO_SPACE_CHARS,
+    TOKEN_SOURCES,
+    _ends_sentence,
     normalize,
     sentence_starts,
     tokenize,
@@ -147,6 +150,18 @@ def test_tokenize_offsets_slice_original_text(text: str) -> None:
     for start, end in zip(tokens.starts, tokens.ends, strict=True):
         rest[int(start) : int(end)] = [" "] * (int(end) - int(start))
     assert not _WORD.search("".join(rest))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_has_the_tokens_of_the_general_expression(text: str) -> None:
+    # ASCII text is split by a shorter expression: it must find the same tokens
+    general = re.compile(TOKEN_SOURCES[(False, False)])
+    tokens = tokenize(text)
+    found = [(m.start(), m.end(), m.group().lower()) for m in general.finditer(text)]
+    assert found == list(
+        zip(tokens.starts.tolist(), tokens.ends.tolist(), tokens.words, strict=True)
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -291,6 +306,40 @@ def test_sentence_starts_trailing_punctuation_adds_nothing() -> None:
 
 def test_sentence_starts_empty_text() -> None:
     assert _starts("") == [0]
+
+
+def _ends_sentence_by_definition(text: str, dot: int, next_char: str) -> bool:
+    """A full stop ends a sentence unless a lowercase letter follows, or the word
+    before it (within 12 characters) is an initial or an abbreviation."""
+    if next_char.islower():
+        return False
+    last = re.compile(r"(\w+)\W*$").search(text, max(0, dot - 12), dot)
+    if last is None:
+        return True
+    word = last.group(1)
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return False
+    return word.lower() not in ABBREVIATIONS
+
+
+_PIECES = st.sampled_from(
+    [
+        *sorted(ABBREVIATIONS),
+        *["Gov", "J", "x", "Burns", "Washington", "said", "1990", "U.S", "ab12"],
+        *[" ", ". ", ".) ", "é", "_", "\u0301", "-"],
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join), st.sampled_from(["A", "a", "1", "("]))
+def test_full_stops_end_sentences_by_the_definition(before: str, next_char: str) -> None:
+    # the quick path for long words must agree with the definition at every full stop
+    text = before + ". " + next_char
+    for dot in (i for i, char in enumerate(text) if char == "."):
+        assert _ends_sentence(text, dot, next_char) == _ends_sentence_by_definition(
+            text, dot, next_char
+        )
 
 
 @settings(max_examples=300, deadline=None)

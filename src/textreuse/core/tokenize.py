@@ -65,6 +65,10 @@ def _split_re(kind: tuple[bool, bool]) -> re.Pattern[str]:
     return re.compile(f"({TOKEN_SOURCES[kind]})")
 
 
+#: The token expression for ASCII text: the same tokens (no mark is ASCII), found
+#: without testing each character against the long classes of marks.
+_ASCII_SPLIT_RE = re.compile(r"(\w+)", re.ASCII)
+
 _NO_SPACE_CHAR_RE = re.compile(rf"[{NO_SPACE_CHARS}]")
 _BEYOND_BMP_RE = re.compile("[\U00010000-\U0010ffff]")
 #: Either of the two above: one scan tells that a text (most non-ASCII text) has neither.
@@ -132,6 +136,7 @@ ABBREVIATIONS = frozenset(
         "dec",
     ]
 )
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 _LAST_WORD_RE = re.compile(r"(\w+)\W*$")
 
 
@@ -175,7 +180,7 @@ def token_kind(text: str) -> tuple[bool, bool]:
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens with character offsets (end exclusive)."""
     ascii_only = text.isascii()
-    split = _split_re(token_kind(text))
+    split = _ASCII_SPLIT_RE if ascii_only else _split_re(token_kind(text))
     # lowercasing ASCII keeps every character's length, so the lowered text splits
     # into parts as long as the original's: its words need no lowering one by one
     parts = split.split(text.lower() if ascii_only else text)  # separator, word, ..., separator
@@ -266,6 +271,8 @@ def _ends_sentence(text: str, dot: int, next_char: str) -> bool:
     """Whether the full stop at ``dot`` ends a sentence (not an initial or abbreviation)."""
     if next_char.islower():
         return False
+    if dot >= _LONGEST_ABBREVIATION + 1 and text[dot - _LONGEST_ABBREVIATION - 1 : dot].isalnum():
+        return True  # the word before is longer than any abbreviation (most full stops)
     last = _LAST_WORD_RE.search(text, max(0, dot - 12), dot)
     if last is None:
         return True
