@@ -370,6 +370,7 @@ class _Job:
             batch_size=256,
             progress=self.reporter.advance,
             cluster_by=("ka", "kb"),  # a worker prepares each text once for its pairs
+            pair_keys=("ka", "kb"),  # ... and a text's pairs come close together
         )
         self._stage_facts(facts)
 

@@ -84,11 +84,15 @@ class Engine(Protocol):
         batch_size: int,
         progress: Progress | None = None,
         cluster_by: Sequence[str] = (),
+        pair_keys: tuple[str, str] | None = None,
     ) -> dict[str, Any]:
         """Run ``job`` over ``query``'s rows in batches of ``batch_size``; creates one
         table per ``outputs`` entry (``job`` returns their batches in that order).
         ``cluster_by``: rows come sorted by these columns, and rows that share the
         first go to one task (so a worker's caches keyed by it stay warm).
+        ``pair_keys``: each row pairs the documents of these two key columns; an
+        engine may order the rows so that pairs sharing a document run close
+        together (the local engine does, see :mod:`textreuse.core.pair_order`).
         Returns facts for the manifest (such as the workers' peak memory)."""
         ...
 

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from textreuse.core.pair_order import breadth_first_ranks
 from textreuse.duckdb_paths import connect_quietly, parquet_source, sql_string
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
 from textreuse.engine.plan import (
@@ -23,6 +24,9 @@ from textreuse.engine.plan import (
 from textreuse.errors import ConfigError
 from textreuse.manifest import peak_rss_mb
 from textreuse.parallel import WorkerPool
+
+#: The table of breadth-first ranks that orders one batch job's pairs.
+_PAIR_RANKS = "pair_order_ranks"
 
 
 class DuckDBEngine:
@@ -136,10 +140,16 @@ class DuckDBEngine:
         batch_size: int,
         progress: Progress | None = None,
         cluster_by: Sequence[str] = (),
+        pair_keys: tuple[str, str] | None = None,
     ) -> dict[str, Any]:
         """Run ``job`` in the worker pool; each output is streamed to
-        ``work_dir/NAME.parquet`` and loaded as table ``NAME``."""
-        if cluster_by:
+        ``work_dir/NAME.parquet`` and loaded as table ``NAME``.
+
+        With ``pair_keys``, rows come in breadth-first pair order
+        (:mod:`textreuse.core.pair_order`), then by ``cluster_by``."""
+        if pair_keys is not None:
+            query = self._in_pair_order(query, pair_keys, cluster_by)
+        elif cluster_by:
             query = f"SELECT * FROM ({query}) AS q ORDER BY {', '.join(cluster_by)}"
         reader = self.arrow_reader(query, batch_size=batch_size)
         paths = {name: self.work_dir / f"{name}.parquet" for name in outputs}
@@ -155,9 +165,31 @@ class DuckDBEngine:
         finally:
             for writer in writers:
                 writer.close()
+            self.con.execute(f"DROP TABLE IF EXISTS {_PAIR_RANKS}")
         for name, path in paths.items():
             self.load_parquet(name, path)
         return {"worker_peak_rss_mb": worker_peak}
+
+    def _in_pair_order(
+        self, query: str, pair_keys: tuple[str, str], cluster_by: Sequence[str]
+    ) -> str:
+        """``query`` ordered so that rows sharing a key of ``pair_keys`` run close
+        together: by the later, then the earlier, of their keys' breadth-first ranks
+        over the graph of the rows' pairs (a worker's cache of prepared texts then
+        serves most of a text's pairs)."""
+        a, b = pair_keys
+        keys = self.con.execute(f"SELECT DISTINCT {a}, {b} FROM ({query}) AS q").fetchnumpy()
+        nodes, ranks = breadth_first_ranks(keys[a], keys[b])
+        ranked = pa.table({"node": nodes, "node_rank": ranks})
+        self.con.register("pair_ranks_arrow", ranked)
+        self.con.execute(f"CREATE OR REPLACE TABLE {_PAIR_RANKS} AS SELECT * FROM pair_ranks_arrow")
+        self.con.unregister("pair_ranks_arrow")
+        ties = "".join(f", q.{name}" for name in cluster_by)
+        return f"""SELECT q.* FROM ({query}) AS q
+            JOIN {_PAIR_RANKS} AS ra ON ra.node = q.{a}
+            JOIN {_PAIR_RANKS} AS rb ON rb.node = q.{b}
+            ORDER BY greatest(ra.node_rank, rb.node_rank),
+                     least(ra.node_rank, rb.node_rank){ties}"""
 
     def write_output(self, query: str, finish: FinishJob, schema: pa.Schema, path: str) -> None:
         """Stream ``query`` through ``finish`` into one Parquet file, written atomically."""

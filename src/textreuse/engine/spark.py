@@ -480,15 +480,18 @@ class SparkEngine:
         batch_size: int,
         progress: Progress | None = None,
         cluster_by: Sequence[str] = (),
+        pair_keys: tuple[str, str] | None = None,
     ) -> dict[str, Any]:
         """Run ``job`` in Spark tasks (``mapInArrow``); the executors write each
         output to the Parquet folder ``work_dir/NAME``, loaded as view ``NAME``.
 
         ``cluster_by`` hash-partitions the rows by its first column into
         :data:`MAP_TASKS_PER_CORE` tasks per core (small tasks balance the load)
-        and sorts each task's rows. With several outputs, each task's results
-        travel as one struct column per output (one filled per row), written once
-        to ``work_dir/tables/NAME+NAME...``; each output is a view over its column.
+        and sorts each task's rows. ``pair_keys`` is not used: ordering the pairs
+        breadth first would gather the whole pair graph on the driver. With
+        several outputs, each task's results travel as one struct column per
+        output (one filled per row), written once to ``work_dir/tables/NAME+NAME...``;
+        each output is a view over its column.
         """
         from pyspark.sql.pandas.types import from_arrow_schema
 
