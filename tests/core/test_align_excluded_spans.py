@@ -107,3 +107,41 @@ def test_fingerprint_leaves_out_ngrams_touching_spans() -> None:
     assert set(hashes[keys == 0].tolist()) == story_grams
     assert set(hashes[keys == 1].tolist()) >= story_grams | template_grams
     assert words.column("n_words").to_pylist() == [len(tokenize(text))] * 2
+
+
+def test_fingerprint_batch_is_row_by_row() -> None:
+    # rows with and without boilerplate, empty and short ones, in one batch: each
+    # row's postings are its own distinct n-grams, in row order, sorted by hash
+    text = f"{STORY}\n{TEMPLATE}\n"
+    start, end = span_of(text, TEMPLATE)
+    texts = [STORY, "", text, "two words", TEMPLATE, text]
+    spans = [None, None, [(start, end + 1)], None, None, [(0, 5)]]
+    batch = pa.record_batch(
+        {
+            "doc_key": pa.array([7, 3, 5, 9, 1, 2], pa.int32()),
+            "text": texts,
+            "bp_starts": pa.array(
+                [[s for s, _ in x] if x else None for x in spans], pa.list_(pa.int64())
+            ),
+            "bp_ends": pa.array(
+                [[e for _, e in x] if x else None for x in spans], pa.list_(pa.int64())
+            ),
+        }
+    )
+    postings, words = fingerprint_batch(4, batch)
+    expected_keys: list[int] = []
+    expected_hashes: list[int] = []
+    for key, row_text, row_spans in zip([7, 3, 5, 9, 1, 2], texts, spans, strict=True):
+        tokens = tokenize(row_text)
+        grams = ngram_hashes(word_hashes(tokens.words), 4)
+        if row_spans:
+            blocked = tokens_in_spans(
+                tokens.starts, tokens.ends, [s for s, _ in row_spans], [e for _, e in row_spans]
+            )
+            grams = grams[~grams_touching(blocked, 4)]
+        distinct = np.unique(grams).tolist()
+        expected_keys += [key] * len(distinct)
+        expected_hashes += distinct
+    assert postings.column("doc_key").to_pylist() == expected_keys
+    assert postings.column("h").to_pylist() == expected_hashes
+    assert words.column("n_words").to_pylist() == [len(tokenize(t)) for t in texts]

@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textreuse.core.fingerprint import (
+    distinct_row_grams,
+    grams_touching,
     ngram_hashes,
     text_hash,
     word_hashes,
@@ -30,6 +32,38 @@ def _grams(word_list: list[str], n: int) -> np.ndarray:
 
 
 # --- word and n-gram hashes ---------------------------------------------------
+
+
+_ROWS = st.lists(
+    st.lists(st.tuples(st.sampled_from("abcdefg"), st.booleans()), max_size=14), max_size=8
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ROWS, st.integers(1, 5), st.booleans())
+def test_distinct_row_grams_is_numpy_unique_row_by_row(
+    rows: list[list[tuple[str, bool]]], n: int, with_blocked: bool
+) -> None:
+    expected_rows: list[int] = []
+    expected_grams: list[int] = []
+    for index, row in enumerate(rows):
+        grams = _grams([word for word, _ in row], n)
+        if with_blocked:
+            grams = grams[~grams_touching(np.array([b for _, b in row], dtype=bool), n)]
+        distinct = np.unique(grams).tolist()
+        expected_rows += [index] * len(distinct)
+        expected_grams += distinct
+    every_word = [word for row in rows for word, _ in row]
+    blocked = np.array([b for row in rows for _, b in row], dtype=bool)
+    found_rows, found_grams = distinct_row_grams(
+        word_hashes(every_word),
+        np.array([len(row) for row in rows], dtype=np.int64),
+        n,
+        blocked if with_blocked else None,
+    )
+    assert found_rows.tolist() == expected_rows
+    assert found_grams.tolist() == expected_grams
+    assert found_grams.dtype == np.int64
 
 
 def test_word_hashes_are_xxh64_of_utf8() -> None:

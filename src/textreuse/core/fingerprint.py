@@ -64,6 +64,38 @@ def ngram_hashes(hashes: UInt64Array, n: int) -> Int64Array:
         return _mix(acc).view(np.int64)
 
 
+def distinct_row_grams(
+    hashes: UInt64Array,
+    lengths: npt.NDArray[np.int64],
+    n: int,
+    blocked: npt.NDArray[np.bool_] | None = None,
+) -> tuple[Int64Array, Int64Array]:
+    """The distinct n-gram hashes of several rows at once.
+
+    ``hashes`` holds the word hashes of the rows laid end to end, ``lengths[r]``
+    words for row ``r``; ``blocked`` (optional, one flag per word) marks words no
+    n-gram may touch. Returns ``(rows, grams)``: each row's distinct n-grams within
+    the row (:func:`ngram_hashes`), sorted by row, then by hash (as ``int64``), the
+    same as :func:`numpy.unique` row by row. One pass over a whole batch costs far
+    fewer numpy calls than one per row.
+    """
+    grams = ngram_hashes(hashes, n)
+    if len(grams) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)[: len(grams)]
+    inside = np.arange(n, len(grams) + n, dtype=np.int64) <= ends[rows]  # within its row
+    if blocked is not None:
+        inside &= ~grams_touching(blocked, n)
+    rows, grams = rows[inside], grams[inside]
+    order = np.lexsort((grams, rows))
+    rows, grams = rows[order], grams[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (grams[1:] != grams[:-1])
+    return rows[first], grams[first]
+
+
 def grams_touching(blocked: npt.NDArray[np.bool_], n: int) -> npt.NDArray[np.bool_]:
     """For each n-gram position (as in :func:`ngram_hashes`), whether any of its
     ``n`` words is ``blocked``."""

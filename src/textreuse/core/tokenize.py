@@ -66,8 +66,9 @@ def _split_re(kind: tuple[bool, bool]) -> re.Pattern[str]:
 
 
 #: The token expression for ASCII text: the same tokens (no mark is ASCII), found
-#: without testing each character against the long classes of marks.
-_ASCII_SPLIT_RE = re.compile(r"(\w+)", re.ASCII)
+#: without testing each character against the long classes of marks. Its one group
+#: makes ``split`` keep the tokens, and ``findall`` gives them alone.
+_ASCII_TOKEN_RE = re.compile(r"(\w+)", re.ASCII)
 
 _NO_SPACE_CHAR_RE = re.compile(rf"[{NO_SPACE_CHARS}]")
 _BEYOND_BMP_RE = re.compile("[\U00010000-\U0010ffff]")
@@ -180,7 +181,7 @@ def token_kind(text: str) -> tuple[bool, bool]:
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into word tokens with character offsets (end exclusive)."""
     ascii_only = text.isascii()
-    split = _ASCII_SPLIT_RE if ascii_only else _split_re(token_kind(text))
+    split = _ASCII_TOKEN_RE if ascii_only else _split_re(token_kind(text))
     # lowercasing ASCII keeps every character's length, so the lowered text splits
     # into parts as long as the original's: its words need no lowering one by one
     parts = split.split(text.lower() if ascii_only else text)  # separator, word, ..., separator
@@ -211,8 +212,11 @@ def words(text: str) -> list[str]:
     offsets.
     """
     lowered = text.lower()
+    if text.isascii():
+        ascii_words: list[str] = _ASCII_TOKEN_RE.findall(lowered)
+        return ascii_words
     found: list[str] = _find_re(token_kind(text)).findall(lowered)
-    if text.isascii() or unicodedata.is_normalized("NFC", lowered):
+    if unicodedata.is_normalized("NFC", lowered):
         return found
     return [composed(word) for word in found]
 

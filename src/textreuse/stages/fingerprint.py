@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from textreuse.core.fingerprint import grams_touching, ngram_hashes, word_hashes
+from textreuse.core.fingerprint import distinct_row_grams, word_hashes
 from textreuse.core.tokenize import tokenize, tokens_in_spans, words
 
 POSTINGS_SCHEMA = pa.schema([pa.field("h", pa.int64()), pa.field("doc_key", pa.int32())])
@@ -19,36 +19,38 @@ def fingerprint_batch(ngram: int, batch: pa.RecordBatch) -> tuple[pa.RecordBatch
     N-grams touching a boilerplate span (``bp_starts``/``bp_ends``, merged
     character spans) are left out of the postings.
     """
-    hashes: list[np.ndarray] = []
-    keys: list[np.ndarray] = []
     doc_keys = batch.column("doc_key").to_pylist()
     n_rows = batch.num_rows
     names = batch.schema.names
     span_starts = batch.column("bp_starts").to_pylist() if "bp_starts" in names else [None] * n_rows
     span_ends = batch.column("bp_ends").to_pylist() if "bp_ends" in names else [None] * n_rows
+    all_words: list[str] = []
     counts: list[int] = []
-    rows = zip(doc_keys, batch.column("text").to_pylist(), span_starts, span_ends, strict=True)
-    for key, text, starts, ends in rows:
+    blocked_parts: list[np.ndarray] = []  # per row, when any row has boilerplate
+    rows = zip(batch.column("text").to_pylist(), span_starts, span_ends, strict=True)
+    for text, starts, ends in rows:
         if starts:
             tokens = tokenize(text)
-            counts.append(len(tokens))
-            grams = ngram_hashes(word_hashes(tokens.words), ngram)
+            row_words = tokens.words
             blocked = tokens_in_spans(tokens.starts, tokens.ends, starts, ends)
-            grams = np.unique(grams[~grams_touching(blocked, ngram)])
+            if not blocked_parts:  # the rows before had none
+                blocked_parts.append(np.zeros(len(all_words), dtype=bool))
+            blocked_parts.append(blocked)
         else:
-            tokens_words = words(text)
-            counts.append(len(tokens_words))
-            grams = np.unique(ngram_hashes(word_hashes(tokens_words), ngram))
-        hashes.append(grams)
-        keys.append(np.full(len(grams), key, dtype=np.int32))
+            row_words = words(text)
+            if blocked_parts:
+                blocked_parts.append(np.zeros(len(row_words), dtype=bool))
+        counts.append(len(row_words))
+        all_words += row_words
+    row_index, grams = distinct_row_grams(
+        word_hashes(all_words),
+        np.asarray(counts, dtype=np.int64),
+        ngram,
+        np.concatenate(blocked_parts) if blocked_parts else None,
+    )
+    keys = np.asarray(doc_keys, dtype=np.int32)[row_index]
     word_counts = pa.record_batch(
         [pa.array(doc_keys, pa.int32()), pa.array(counts, pa.int32())], schema=WORDS_SCHEMA
     )
-    postings = pa.record_batch(
-        [
-            pa.array(np.concatenate(hashes) if hashes else np.empty(0, np.int64)),
-            pa.array(np.concatenate(keys) if keys else np.empty(0, np.int32)),
-        ],
-        schema=POSTINGS_SCHEMA,
-    )
+    postings = pa.record_batch([pa.array(grams), pa.array(keys)], schema=POSTINGS_SCHEMA)
     return postings, word_counts
