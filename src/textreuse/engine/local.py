@@ -165,7 +165,8 @@ class DuckDBEngine:
         finally:
             for writer in writers:
                 writer.close()
-            self.con.execute(f"DROP TABLE IF EXISTS {_PAIR_RANKS}")
+            if pair_keys is not None:
+                self.con.execute(f"DROP TABLE IF EXISTS {_PAIR_RANKS}")
         for name, path in paths.items():
             self.load_parquet(name, path)
         return {"worker_peak_rss_mb": worker_peak}

@@ -26,27 +26,26 @@ def fingerprint_batch(ngram: int, batch: pa.RecordBatch) -> tuple[pa.RecordBatch
     span_ends = batch.column("bp_ends").to_pylist() if "bp_ends" in names else [None] * n_rows
     all_words: list[str] = []
     counts: list[int] = []
-    blocked_parts: list[np.ndarray] = []  # per row, when any row has boilerplate
+    blocked_rows: list[tuple[int, np.ndarray]] = []  # (first word, flags) of rows with spans
     rows = zip(batch.column("text").to_pylist(), span_starts, span_ends, strict=True)
     for text, starts, ends in rows:
         if starts:
             tokens = tokenize(text)
             row_words = tokens.words
-            blocked = tokens_in_spans(tokens.starts, tokens.ends, starts, ends)
-            if not blocked_parts:  # the rows before had none
-                blocked_parts.append(np.zeros(len(all_words), dtype=bool))
-            blocked_parts.append(blocked)
+            blocked_rows.append(
+                (len(all_words), tokens_in_spans(tokens.starts, tokens.ends, starts, ends))
+            )
         else:
             row_words = words(text)
-            if blocked_parts:
-                blocked_parts.append(np.zeros(len(row_words), dtype=bool))
         counts.append(len(row_words))
         all_words += row_words
+    blocked = None
+    if blocked_rows:
+        blocked = np.zeros(len(all_words), dtype=bool)
+        for first, flags in blocked_rows:
+            blocked[first : first + len(flags)] = flags
     row_index, grams = distinct_row_grams(
-        word_hashes(all_words),
-        np.asarray(counts, dtype=np.int64),
-        ngram,
-        np.concatenate(blocked_parts) if blocked_parts else None,
+        word_hashes(all_words), np.asarray(counts, dtype=np.int64), ngram, blocked
     )
     keys = np.asarray(doc_keys, dtype=np.int32)[row_index]
     word_counts = pa.record_batch(
