@@ -8,6 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from textreuse import config, parallel
 from textreuse.parallel import WORKER_GC_THRESHOLD, WorkerPool
 
 
@@ -72,3 +75,28 @@ def test_run_from_a_script_without_main_guard(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"
+
+
+def test_a_control_group_limit_lowers_the_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    machine = parallel.memory_bytes()
+    assert machine is not None and machine > 0
+    unlimited, limited = tmp_path / "unlimited", tmp_path / "limited"
+    unlimited.write_text("max\n", encoding="ascii")
+    limited.write_text("1073741824\n", encoding="ascii")
+    monkeypatch.setattr(parallel, "CGROUP_MEMORY_LIMITS", (str(unlimited),))
+    assert parallel.memory_bytes() == machine
+    monkeypatch.setattr(parallel, "CGROUP_MEMORY_LIMITS", (str(tmp_path / "absent"), str(limited)))
+    assert parallel.memory_bytes() == min(machine, 1 << 30)
+
+
+def test_the_workers_share_of_memory_is_divided_among_the_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limited = tmp_path / "limited"
+    limited.write_text("8000000000", encoding="ascii")
+    monkeypatch.setattr(parallel, "CGROUP_MEMORY_LIMITS", (str(limited),))
+    monkeypatch.setattr(config, "default_threads", lambda: 4)
+    expected = int(min(8_000_000_000, parallel.memory_bytes() or 0) * 0.5 / 4)
+    assert parallel.worker_memory_share(0.5) == expected

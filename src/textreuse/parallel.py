@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +33,39 @@ def _start_worker() -> None:
     shared), and young objects are collected less often."""
     gc.freeze()
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+#: Where a Linux control group (a container) states its memory limit.
+CGROUP_MEMORY_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
+def memory_bytes() -> int | None:
+    """The memory this process may use: the machine's, or its control group's
+    limit when lower; None when the system does not say."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        return None
+    for path in CGROUP_MEMORY_LIMITS:
+        try:
+            with open(path, encoding="ascii") as handle:
+                limit = handle.read().strip()
+        except OSError:
+            continue
+        if limit.isdigit():
+            total = min(total, int(limit))
+    return total
+
+
+def worker_memory_share(share: float) -> int | None:
+    """``share`` of :func:`memory_bytes`, divided among as many workers as there
+    are cores (the most a run starts); None when the memory is not known."""
+    total = memory_bytes()
+    if total is None:
+        return None
+    from textreuse.config import default_threads
+
+    return int(total * share / default_threads())
 
 
 def _start_method() -> str:

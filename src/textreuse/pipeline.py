@@ -40,7 +40,7 @@ import pyarrow as pa
 
 from textreuse.config import RunConfig
 from textreuse.duckdb_paths import check_database_path
-from textreuse.engine.base import Engine
+from textreuse.engine.base import Engine, Lookup
 from textreuse.engine.local import DuckDBEngine
 from textreuse.engine.plan import (
     BOILERPLATE_STEPS,
@@ -89,6 +89,16 @@ MIN_SUPPORT_RATIO = 1.1
 TIEBREAK_WEIGHT = 0.5
 
 ENGINES = ("local", "spark")
+
+#: Each document's text and boilerplate spans, joined to the pairs to align as
+#: ``text_a``, ``starts_a``, ``ends_a`` (by ``ka``) and the same with ``_b`` (by ``kb``).
+PAIR_TEXTS = Lookup(
+    """SELECT d.doc_key, r.text, s.bp_starts AS starts, s.bp_ends AS ends
+       FROM docs AS d JOIN records AS r ON r.doc_id = d.doc_id
+       LEFT JOIN doc_span_lists AS s ON s.doc_id = d.doc_id""",
+    key="doc_key",
+    attach=(("ka", "_a"), ("kb", "_b")),
+)
 
 
 def run(
@@ -358,19 +368,14 @@ class _Job:
         engine = self.engine
         self.reporter.stage("aligning", engine.count("align_pairs"))
         facts = engine.map_batches(
-            """SELECT p.ka, ra.text AS text_a, sa.bp_starts AS starts_a, sa.bp_ends AS ends_a,
-                      p.kb, rb.text AS text_b, sb.bp_starts AS starts_b, sb.bp_ends AS ends_b
-               FROM (SELECT DISTINCT ka, kb FROM align_pairs) AS p
-               JOIN docs AS da ON da.doc_key = p.ka JOIN records AS ra ON ra.doc_id = da.doc_id
-               JOIN docs AS db ON db.doc_key = p.kb JOIN records AS rb ON rb.doc_id = db.doc_id
-               LEFT JOIN doc_span_lists AS sa ON sa.doc_id = da.doc_id
-               LEFT JOIN doc_span_lists AS sb ON sb.doc_id = db.doc_id""",
+            "SELECT DISTINCT ka, kb FROM align_pairs",
             functools.partial(_one_output, functools.partial(align_batch, self.config.align)),
             {"aligned": ALIGNED_SCHEMA},
             batch_size=256,
             progress=self.reporter.advance,
             cluster_by=("ka", "kb"),  # a worker prepares each text once for its pairs
             pair_keys=("ka", "kb"),  # ... and a text's pairs come close together
+            lookup=PAIR_TEXTS,  # each text joined to its pairs once they are in order
         )
         self._stage_facts(facts)
 

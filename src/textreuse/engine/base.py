@@ -11,6 +11,7 @@ the batch functions in a local process pool, Spark inside its tasks
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +28,24 @@ Progress = Callable[[int], None]
 #: Reads files: Arrow batches of ``(input_index, path, content)`` rows, one per
 #: file, to batches of records (:mod:`textreuse.stages.uri_ingest`).
 FilesJob = Callable[[Iterable[pa.RecordBatch]], Iterator[pa.RecordBatch]]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Columns a batch job's rows get by key, joined after the rows are ordered.
+
+    ``query`` gives one row per ``key``; each of its other columns ``NAME`` is
+    attached to a job row as ``NAME + suffix``, from the lookup row whose key
+    equals the job row's ``column``, for each ``(column, suffix)`` of ``attach``.
+    Rows of pairs of documents name their documents by key and get the texts this
+    way: a text is then read where a row needs it, and rows that repeat a long text
+    are never sorted or held together (the local engine also cuts a batch whose
+    attached columns would be large).
+    """
+
+    query: str
+    key: str
+    attach: tuple[tuple[str, str], ...]
 
 
 class Engine(Protocol):
@@ -85,6 +104,7 @@ class Engine(Protocol):
         progress: Progress | None = None,
         cluster_by: Sequence[str] = (),
         pair_keys: tuple[str, str] | None = None,
+        lookup: Lookup | None = None,
     ) -> dict[str, Any]:
         """Run ``job`` over ``query``'s rows in batches of ``batch_size``; creates one
         table per ``outputs`` entry (``job`` returns their batches in that order).
@@ -93,6 +113,7 @@ class Engine(Protocol):
         ``pair_keys``: each row pairs the documents of these two key columns; an
         engine may order the rows so that pairs sharing a document run close
         together (the local engine does, see :mod:`textreuse.core.pair_order`).
+        ``lookup``: columns joined to the rows by key after they are ordered.
         Returns facts for the manifest (such as the workers' peak memory)."""
         ...
 

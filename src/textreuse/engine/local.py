@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 
 from textreuse.core.pair_order import breadth_first_ranks
 from textreuse.duckdb_paths import connect_quietly, parquet_source, sql_string
-from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
+from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Lookup, Progress
+from textreuse.engine.local_lookup import MappedLookup
 from textreuse.engine.plan import (
     COMPONENTS_EDGES,
     COMPONENTS_LABELS,
@@ -141,22 +142,33 @@ class DuckDBEngine:
         progress: Progress | None = None,
         cluster_by: Sequence[str] = (),
         pair_keys: tuple[str, str] | None = None,
+        lookup: Lookup | None = None,
     ) -> dict[str, Any]:
         """Run ``job`` in the worker pool; each output is streamed to
         ``work_dir/NAME.parquet`` and loaded as table ``NAME``.
 
         With ``pair_keys``, rows come in breadth-first pair order
-        (:mod:`textreuse.core.pair_order`), then by ``cluster_by``."""
+        (:mod:`textreuse.core.pair_order`), then by ``cluster_by``. A ``lookup``
+        is written to an Arrow file and memory-mapped, and its columns are taken
+        from there for each ordered batch (:mod:`textreuse.engine.local_lookup`)."""
         if pair_keys is not None:
             query = self._in_pair_order(query, pair_keys, cluster_by)
         elif cluster_by:
             query = f"SELECT * FROM ({query}) AS q ORDER BY {', '.join(cluster_by)}"
-        reader = self.arrow_reader(query, batch_size=batch_size)
         paths = {name: self.work_dir / f"{name}.parquet" for name in outputs}
         writers = [pq.ParquetWriter(paths[name], schema) for name, schema in outputs.items()]
+        mapped = None
         worker_peak = 0.0
         try:
-            for results, size, peak in self.pool.map_unordered(_Sized(job), reader):
+            if lookup is not None:
+                mapped = MappedLookup(
+                    lookup,
+                    self.arrow_reader(lookup.query, batch_size=batch_size),
+                    self.work_dir / "lookup.arrow",
+                )
+            reader = self.arrow_reader(query, batch_size=batch_size)
+            batches = reader if mapped is None else mapped.attach(reader)
+            for results, size, peak in self.pool.map_unordered(_Sized(job), batches):
                 for writer, result in zip(writers, results, strict=True):
                     writer.write_batch(result)
                 worker_peak = max(worker_peak, peak)
@@ -165,6 +177,8 @@ class DuckDBEngine:
         finally:
             for writer in writers:
                 writer.close()
+            if mapped is not None:
+                mapped.close()
             if pair_keys is not None:
                 self.con.execute(f"DROP TABLE IF EXISTS {_PAIR_RANKS}")
         for name, path in paths.items():

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Progress
+from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Lookup, Progress
 from textreuse.engine.class_archive import ClassArchive, plan_class_archive, quote_java_option
 from textreuse.engine.hadoop_storage import HadoopStorage, literal_location, local_location
 from textreuse.engine.plan import (
@@ -481,6 +481,7 @@ class SparkEngine:
         progress: Progress | None = None,
         cluster_by: Sequence[str] = (),
         pair_keys: tuple[str, str] | None = None,
+        lookup: Lookup | None = None,
     ) -> dict[str, Any]:
         """Run ``job`` in Spark tasks (``mapInArrow``); the executors write each
         output to the Parquet folder ``work_dir/NAME``, loaded as view ``NAME``.
@@ -488,7 +489,8 @@ class SparkEngine:
         ``cluster_by`` hash-partitions the rows by its first column into
         :data:`MAP_TASKS_PER_CORE` tasks per core (small tasks balance the load)
         and sorts each task's rows. ``pair_keys`` is not used: ordering the pairs
-        breadth first would gather the whole pair graph on the driver. With
+        breadth first would gather the whole pair graph on the driver. A ``lookup``
+        is a left join on each of its key columns, before the partitioning. With
         several outputs, each task's results travel as one struct column per
         output (one filled per row), written once to ``work_dir/tables/NAME+NAME...``;
         each output is a view over its column.
@@ -497,6 +499,8 @@ class SparkEngine:
 
         self.spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_size))
         frame = self.spark.sql(query)
+        if lookup is not None:
+            frame = _joined(frame, self.spark.sql(lookup.query), lookup)
         if cluster_by:
             tasks = MAP_TASKS_PER_CORE * self.spark.sparkContext.defaultParallelism
             frame = frame.repartition(tasks, cluster_by[0]).sortWithinPartitions(*cluster_by)
@@ -706,6 +710,19 @@ def _label_components(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBa
 def _only_output(job: BatchJob, batch: pa.RecordBatch) -> pa.RecordBatch:
     (result,) = job(batch)
     return result
+
+
+def _joined(frame: DataFrame, values: DataFrame, lookup: Lookup) -> DataFrame:
+    """``frame`` with ``values``' columns joined on each key column of ``lookup``."""
+    from pyspark.sql import functions as F
+
+    names = [name for name in values.columns if name != lookup.key]
+    for column, suffix in lookup.attach:
+        side = values.select(
+            F.col(lookup.key).alias(column), *(F.col(name).alias(name + suffix) for name in names)
+        )
+        frame = frame.join(side, on=column, how="left")
+    return frame
 
 
 class _FinishedBatches:

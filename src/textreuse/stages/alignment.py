@@ -9,6 +9,7 @@ import pyarrow as pa
 from textreuse.core.align import AlignParams, PreparedText, align_prepared_with_opcodes
 from textreuse.core.rewrite import rewrite_profiles_of_tokens
 from textreuse.core.tokenize import Tokens
+from textreuse.parallel import worker_memory_share
 from textreuse.schema import SUBSTITUTION_PAIR
 
 #: Rewrite profile columns, in both orientations: ``_ab`` reads b as a rewrite
@@ -42,23 +43,42 @@ ALIGNED_SCHEMA = pa.schema(
 _FIELDS = [f.name for f in ALIGNED_SCHEMA][2 : -len(REWRITE_FIELDS)]
 
 
-#: Prepared texts kept per worker process between batches, keyed by document.
+#: Prepared texts kept per worker process between batches, keyed by document: at
+#: most this many, ...
 _CACHE_LIMIT = 20_000
+#: ... holding at most so many characters that they take about this share of the
+#: memory, divided among the workers (a prepared text takes about
+#: ``PREPARED_BYTES_PER_CHAR`` bytes a character) ...
+CACHE_MEMORY_SHARE = 0.4
+PREPARED_BYTES_PER_CHAR = 45
+#: ... or this many characters where the memory is not known.
+_CACHE_CHARS_UNKNOWN_MEMORY = 32_000_000
+_budget = worker_memory_share(CACHE_MEMORY_SHARE)
+_CACHE_CHAR_LIMIT = (
+    _CACHE_CHARS_UNKNOWN_MEMORY if _budget is None else _budget // PREPARED_BYTES_PER_CHAR
+)
 _cache: OrderedDict[tuple[int, int], PreparedText] = OrderedDict()
+_cached_chars = 0
 
 
 def _prepared(
     params: AlignParams, key: int, text: str, spans: tuple[tuple[int, int], ...] = ()
 ) -> PreparedText:
     """A document's prepared text, from this process's LRU cache when possible."""
+    global _cached_chars
     cache_key = (key, params.ngram)
     found = _cache.get(cache_key)
     if found is not None and found.text == text and found.spans == spans:
         _cache.move_to_end(cache_key)
         return found
+    if found is not None:
+        _cached_chars -= len(found.text)
     found = _cache[cache_key] = PreparedText(text, params.ngram, spans=spans)
-    if len(_cache) > _CACHE_LIMIT:
-        _cache.popitem(last=False)
+    _cache.move_to_end(cache_key)  # a replaced entry keeps its place otherwise
+    _cached_chars += len(text)
+    while len(_cache) > 1 and (len(_cache) > _CACHE_LIMIT or _cached_chars > _CACHE_CHAR_LIMIT):
+        _, evicted = _cache.popitem(last=False)
+        _cached_chars -= len(evicted.text)
     return found
 
 
