@@ -89,6 +89,7 @@ def test_repeated_lookup_keys_are_an_error(engine: DuckDBEngine, tmp_path: Path)
         MappedLookup(
             Lookup(query, "k", (("ka", "_a"),)), engine.arrow_reader(query), tmp_path / "x"
         )
+    assert not (tmp_path / "x").exists()  # no file left behind
 
 
 def _echo(batch: pa.RecordBatch) -> Sequence[pa.RecordBatch]:

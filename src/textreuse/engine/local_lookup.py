@@ -38,16 +38,24 @@ class MappedLookup:
             for batch in _regrouped(batches, LOOKUP_CHUNK_BYTES):
                 writer.write_batch(batch)
         self._source = pa.memory_map(str(path))
+        try:
+            self._index()
+        except BaseException:
+            self.close()
+            raise
+
+    def _index(self) -> None:
+        """The mapped table, its keys' sort order, chunk offsets and row sizes."""
         self._table = pa.ipc.open_file(self._source).read_all()  # zero-copy, mapped
-        keys = self._table.column(lookup.key).to_numpy()
+        key = self.lookup.key
+        keys = self._table.column(key).to_numpy()
         self._order = np.argsort(keys, kind="stable")
         self._sorted_keys = keys[self._order]
         if len(keys) > 1 and bool((np.diff(self._sorted_keys) == 0).any()):
-            raise RuntimeError(f"lookup keys {lookup.key!r} are not unique")
-        self.values = [name for name in self._table.column_names if name != lookup.key]
-        self._chunk_starts = np.cumsum(
-            [0, *(len(chunk) for chunk in self._table.column(lookup.key).chunks)]
-        )[:-1]
+            raise RuntimeError(f"lookup keys {key!r} are not unique")
+        self.values = [name for name in self._table.column_names if name != key]
+        chunk_lengths = [len(chunk) for chunk in self._table.column(key).chunks]
+        self._chunk_starts = np.cumsum([0, *chunk_lengths])[:-1]
         self._row_bytes = np.zeros(len(keys), dtype=np.int64)
         for name in self.values:
             column = self._table.column(name)
@@ -56,6 +64,7 @@ class MappedLookup:
                 self._row_bytes += lengths.to_numpy().astype(np.int64)
 
     def _positions(self, keys: pa.Array | pa.ChunkedArray, column: str) -> np.ndarray:
+        """The lookup table's row for each key of a job row's ``column``."""
         wanted = np.asarray(keys.to_numpy(zero_copy_only=False))
         found = np.searchsorted(self._sorted_keys, wanted)
         inside = found < len(self._sorted_keys)
@@ -108,7 +117,9 @@ class MappedLookup:
         return columns
 
     def close(self) -> None:
-        del self._table
+        """Unmap and remove the file (a taken column is a copy, and stays valid)."""
+        if hasattr(self, "_table"):
+            del self._table  # the mapping lives as long as a buffer of it
         self._source.close()
         os.unlink(self.path)
 

@@ -53,10 +53,14 @@ CACHE_MEMORY_SHARE = 0.4
 PREPARED_BYTES_PER_CHAR = 45
 #: ... or this many characters where the memory is not known.
 _CACHE_CHARS_UNKNOWN_MEMORY = 32_000_000
-_budget = worker_memory_share(CACHE_MEMORY_SHARE)
-_CACHE_CHAR_LIMIT = (
-    _CACHE_CHARS_UNKNOWN_MEMORY if _budget is None else _budget // PREPARED_BYTES_PER_CHAR
-)
+
+
+def _cache_char_limit() -> int:
+    budget = worker_memory_share(CACHE_MEMORY_SHARE)
+    return _CACHE_CHARS_UNKNOWN_MEMORY if budget is None else budget // PREPARED_BYTES_PER_CHAR
+
+
+_CACHE_CHAR_LIMIT = _cache_char_limit()
 _cache: OrderedDict[tuple[int, int], PreparedText] = OrderedDict()
 _cached_chars = 0
 
