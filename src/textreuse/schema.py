@@ -7,6 +7,11 @@ import pyarrow as pa
 #: Optional metadata columns accepted on input and kept in documents.parquet.
 METADATA_FIELDS: tuple[str, ...] = ("site", "date", "title", "url", "author")
 
+#: Most characters of values in one batch of rows built from Python values (a
+#: string column of a batch holds at most 2 GiB, and a character takes up to 4
+#: bytes; a few such batches are in flight to the workers at once).
+MAX_BATCH_CHARS = 32 * 1024 * 1024
+
 STATUS_OK = "ok"
 STATUS_EMPTY = "empty"
 STATUS_REJECTED = "rejected"

@@ -498,3 +498,26 @@ def test_numbering_by_ranges_gives_the_numbers_of_one_order(
     assert not any(
         "ranged" in name for name in spark.storage.list_names(spark.table_root + "/tables")
     )
+
+
+def test_both_engines_cut_a_batch_of_long_strings_into_regular_arrow_types(
+    engines: tuple[DuckDBEngine, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's string column holds at most 2 GiB: both readers cut batches by the
+    size of their strings (here made small), not by rows alone."""
+    from textreuse.engine import arrow_batches, spark
+
+    monkeypatch.setattr(arrow_batches, "MAX_BATCH_STRING_BYTES", 100)
+    monkeypatch.setattr(spark, "MAX_BATCH_CHARS", 100)
+    texts = pa.table({"doc_key": list(range(12)), "text": ["w" * (10 * i) for i in range(12)]})
+    paths = _write(tmp_path, {"long_texts": texts})
+    for engine in engines:
+        engine.load_parquet("long_texts", paths["long_texts"])
+        reader = engine.arrow_reader("SELECT * FROM long_texts ORDER BY doc_key", batch_size=50)
+        batches = list(reader)
+        assert reader.schema.field("text").type == pa.string(), type(engine).__name__
+        assert [row["doc_key"] for b in batches for row in b.to_pylist()] == list(range(12))
+        assert len(batches) > 3, type(engine).__name__  # 660 characters in all
+        for batch in batches:
+            lengths = [len(text) for text in batch.column("text").to_pylist()]
+            assert sum(lengths[:-1]) <= 100  # a batch passes the limit by one row at most

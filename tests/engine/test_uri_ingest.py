@@ -331,3 +331,25 @@ def test_spark_skips_a_run_output_below_the_uri_as_a_local_read_does(
     for counts in (local["input_counts"], found["input_counts"]):
         ignored = sorted(p.removeprefix("file:") for p in counts["ignored_files"])
         assert ignored == [str(folder / "notes.md"), f"{folder / 'results'}/"]
+
+
+def test_a_tasks_batch_ends_where_its_text_passes_the_character_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textreuse.stages import uri_ingest
+
+    monkeypatch.setattr(uri_ingest, "MAX_BATCH_CHARS", 1000)
+    texts = ["x" * 330, "y" * 330, "z" * 330, "w" * 1500, "v"]
+    data = "".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts))
+    batch = pa.record_batch(
+        {
+            "input_index": pa.array([0], pa.int32()),
+            "path": ["part-0.jsonl"],
+            "content": [data.encode("utf-8")],
+        }
+    )
+    read = ReadInputFiles(MAX_DOC_CHARS, batch_size=100)
+    batches = list(read([batch]))
+    records = [[row["text"] for row in b.to_pylist() if row["record_index"] >= 0] for b in batches]
+    # a batch ends after the row that reaches the limit; the file's counts come last
+    assert records[:3] == [texts[:3], texts[3:4], texts[4:]]

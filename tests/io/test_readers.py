@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from textreuse.errors import ConfigError, DuplicateIdError, InputError
+from textreuse.io import readers
 from textreuse.io.formats import CORPUS_REJECTED, LEGACY_ENCODING_HINT
 from textreuse.io.input_files import RUN_OUTPUT_MARKERS, run_output_folders
 from textreuse.io.readers import ReadStats, RecordReader, Reject
@@ -867,6 +868,25 @@ def test_counting_and_batch_size(tmp_path: Path) -> None:
     assert (stats.read, stats.ok, stats.empty, stats.rejected) == (23, 15, 3, 5)
     # a second pass starts fresh
     assert len(read_all(reader)) == 23 and reader.stats.read == 23
+
+
+def test_a_batch_ends_where_its_text_passes_the_character_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A string column of one batch holds at most 2 GiB: long documents make
+    batches of fewer rows than ``batch_size``."""
+    monkeypatch.setattr(readers, "MAX_BATCH_CHARS", 1000)
+    texts = ["x" * 300, "y" * 300, "z" * 300, "w" * 1500, "v", "u"]
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
+    reader = RecordReader([path], batch_size=100)
+    batches = list(reader.batches())
+    # every value counts (the file's path is in each row): a batch ends after the
+    # row that reaches the limit
+    assert [batch.column("text").to_pylist() for batch in batches] == [
+        texts[:3],
+        texts[3:4],
+        texts[4:],
+    ]
 
 
 def test_batches_stream_lazily(tmp_path: Path) -> None:

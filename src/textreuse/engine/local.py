@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from textreuse.core.pair_order import breadth_first_ranks
 from textreuse.duckdb_paths import connect_quietly, parquet_source, sql_string
+from textreuse.engine.arrow_batches import narrowed
 from textreuse.engine.base import BatchJob, FilesJob, FinishJob, Lookup, Progress
 from textreuse.engine.local_lookup import MappedLookup
 from textreuse.engine.plan import (
@@ -24,17 +25,34 @@ from textreuse.engine.plan import (
 )
 from textreuse.errors import ConfigError
 from textreuse.manifest import peak_rss_mb
-from textreuse.parallel import WorkerPool
+from textreuse.parallel import WorkerPool, memory_bytes
 
 #: The table of breadth-first ranks that orders one batch job's pairs.
 _PAIR_RANKS = "pair_order_ranks"
+
+#: Share of the memory (the machine's, or its control group's limit) that DuckDB
+#: may take when no limit is given; beyond it, it spills to ``work_dir/spill``.
+#: DuckDB's own default is 0.8, which with the workers' caches (at most
+#: :data:`~textreuse.stages.alignment.CACHE_MEMORY_SHARE`, 0.4) would pass the whole.
+DUCKDB_MEMORY_SHARE = 0.5
+
+
+def default_memory_limit() -> str | None:
+    """DuckDB's ``memory_limit`` by :data:`DUCKDB_MEMORY_SHARE`, or None (DuckDB's
+    default) where the memory is not known."""
+    total = memory_bytes()
+    if total is None:
+        return None
+    return f"{int(total * DUCKDB_MEMORY_SHARE) // 2**20}MiB"
 
 
 class DuckDBEngine:
     """Executes plan steps as DuckDB tables in one connection.
 
     Batch functions run in ``pool`` (inline when there is none); their results
-    are written to Parquet under ``work_dir`` and loaded as tables.
+    are written to Parquet under ``work_dir`` and loaded as tables. DuckDB keeps
+    within ``memory_limit`` (as DuckDB writes it, e.g. ``"4GB"``; by default
+    :func:`default_memory_limit`), spilling to ``work_dir/spill`` beyond it.
     """
 
     def __init__(
@@ -51,8 +69,11 @@ class DuckDBEngine:
         self.con.execute(f"SET threads = {int(threads)}")
         self.con.execute(f"SET temp_directory = {sql_string(str(work_dir / 'spill'))}")
         self.con.execute("SET preserve_insertion_order = false")
-        if memory_limit:
-            self.con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
+        # results reach Arrow in large types, cut and narrowed by arrow_reader
+        self.con.execute("SET arrow_large_buffer_size = true")
+        limit = memory_limit or default_memory_limit()
+        if limit:
+            self.con.execute(f"SET memory_limit = {sql_string(limit)}")
 
     def close(self) -> None:
         self.con.close()
@@ -119,8 +140,10 @@ class DuckDBEngine:
         )
 
     def arrow_reader(self, query: str, batch_size: int = 2048) -> Any:
-        """Stream a query's result as Arrow record batches."""
-        return self.con.cursor().sql(query).to_arrow_reader(batch_size)
+        """Stream a query's result as Arrow record batches of at most ``batch_size``
+        rows and of regular (32-bit offset) types, cut smaller where their strings
+        would pass :data:`~textreuse.engine.arrow_batches.MAX_BATCH_STRING_BYTES`."""
+        return narrowed(self.con.cursor().sql(query).to_arrow_reader(batch_size))
 
     def read_files(
         self,

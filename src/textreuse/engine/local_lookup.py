@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from textreuse.engine.arrow_batches import row_cuts
 from textreuse.engine.base import Lookup
 
 #: Bytes of one record batch of the lookup file, about (few chunks make takes quick;
@@ -87,7 +88,7 @@ class MappedLookup:
             sizes = np.zeros(batch.num_rows, dtype=np.int64)
             for where in positions:
                 sizes += self._row_bytes[where]
-            for lo, hi in _cuts(sizes, MAX_ATTACHED_BYTES):
+            for lo, hi in row_cuts(sizes, MAX_ATTACHED_BYTES):
                 arrays = list(batch.slice(lo, hi - lo).columns)
                 names = list(batch.schema.names)
                 for (_, suffix), where in zip(self.lookup.attach, positions, strict=True):
@@ -136,17 +137,3 @@ def _regrouped(batches: Iterable[pa.RecordBatch], limit: int) -> Iterator[pa.Rec
         size += batch.nbytes
     if group:
         yield from pa.Table.from_batches(group).combine_chunks().to_batches()
-
-
-def _cuts(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
-    """Consecutive row ranges ``[lo, hi)`` whose sizes add up to at most ``limit``
-    (a row larger than it gets a range of its own)."""
-    cuts = []
-    lo, total = 0, 0
-    for index, size in enumerate(sizes.tolist()):
-        if index > lo and total + size > limit:
-            cuts.append((lo, index))
-            lo, total = index, 0
-        total += size
-    cuts.append((lo, len(sizes)))
-    return cuts

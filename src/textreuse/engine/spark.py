@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import logging
 import os
 import re
@@ -48,6 +47,7 @@ from textreuse.engine.plan import (
 from textreuse.errors import EngineError, InputError, MissingExtraError
 from textreuse.io.input_files import URI_FILE_SUFFIXES, is_uri
 from textreuse.io.storage import child
+from textreuse.schema import MAX_BATCH_CHARS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -609,7 +609,9 @@ class SparkEngine:
 
         Rows come one partition at a time (``toLocalIterator``), the next partition
         fetched while this one is read, and are packed into batches of
-        ``batch_size``; nothing runs until the reader is read.
+        ``batch_size`` (fewer where their strings pass
+        :data:`~textreuse.schema.MAX_BATCH_CHARS` characters); nothing runs
+        until the reader is read.
         """
         from pyspark.sql.pandas.types import to_arrow_schema
 
@@ -617,11 +619,16 @@ class SparkEngine:
         schema = to_arrow_schema(frame.schema)
 
         def batches() -> Iterator[pa.RecordBatch]:
-            rows = frame.toLocalIterator(prefetchPartitions=True)
-            while chunk := list(itertools.islice(rows, batch_size)):
-                yield pa.RecordBatch.from_pylist(
-                    [row.asDict(recursive=True) for row in chunk], schema=schema
-                )
+            chunk: list[dict[str, Any]] = []
+            chars = 0
+            for row in frame.toLocalIterator(prefetchPartitions=True):
+                chunk.append(row.asDict(recursive=True))
+                chars += sum(len(value) for value in row if isinstance(value, str))
+                if len(chunk) >= batch_size or chars >= MAX_BATCH_CHARS:
+                    yield pa.RecordBatch.from_pylist(chunk, schema=schema)
+                    chunk, chars = [], 0
+            if chunk:
+                yield pa.RecordBatch.from_pylist(chunk, schema=schema)
 
         return pa.RecordBatchReader.from_batches(schema, batches())
 

@@ -92,6 +92,7 @@ from textreuse.io.input_files import (
 from textreuse.io.pages import PageExtractor
 from textreuse.io.warc import read_warc
 from textreuse.schema import (
+    MAX_BATCH_CHARS,
     METADATA_FIELDS,
     RECORD_SCHEMA,
     STATUS_EMPTY,
@@ -192,6 +193,7 @@ class _BatchBuilder:
 
     def __init__(self) -> None:
         self._columns: list[list[str | None]] = [[] for _ in RECORD_SCHEMA]
+        self.chars = 0
 
     def __len__(self) -> int:
         return len(self._columns[0])
@@ -199,10 +201,13 @@ class _BatchBuilder:
     def add(self, row: Row) -> None:
         for column, value in zip(self._columns, row, strict=True):
             column.append(value)
+            if value:
+                self.chars += len(value)
 
     def flush(self) -> pa.RecordBatch:
         arrays = [pa.array(column, type=pa.string()) for column in self._columns]
         self._columns = [[] for _ in RECORD_SCHEMA]
+        self.chars = 0
         return pa.RecordBatch.from_arrays(arrays, schema=RECORD_SCHEMA)
 
 
@@ -284,7 +289,8 @@ class RecordReader:
         )
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        """Yield batches of at most ``batch_size`` rows with schema RECORD_SCHEMA."""
+        """Yield batches of at most ``batch_size`` rows with schema RECORD_SCHEMA (and
+        fewer where their values pass :data:`~textreuse.schema.MAX_BATCH_CHARS` characters)."""
         self.rejects = []
         self.stats = ReadStats()
         self._ids = _IdRegistry()
@@ -298,7 +304,7 @@ class RecordReader:
                 else:
                     row = self._row(*item)
                 builder.add(row)
-                if len(builder) >= self.batch_size:
+                if len(builder) >= self.batch_size or builder.chars >= MAX_BATCH_CHARS:
                     yield builder.flush()
         finally:
             self._pages.close()

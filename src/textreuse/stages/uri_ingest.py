@@ -42,6 +42,7 @@ from textreuse.io.input_files import is_page_file, is_record_file, is_uri_file, 
 from textreuse.io.pages import PageExtractor
 from textreuse.io.readers import ReadStats, RecordReader, Reject
 from textreuse.schema import (
+    MAX_BATCH_CHARS,
     RECORD_SCHEMA,
     STATUS_EMPTY,
     STATUS_OK,
@@ -133,6 +134,7 @@ class ReadInputFiles:
         )
         text_id = None if is_record_file(path) else text_file_id(self.roots[input_index], path)
         rows: list[dict[str, object]] = []
+        chars = 0
         found = reader.file_rows(path, data, text_id)
         for index, (row, reject, fallback_id) in enumerate(found):
             values: dict[str, object] = dict(zip(RECORD_SCHEMA.names, row, strict=True))
@@ -143,9 +145,10 @@ class ReadInputFiles:
             values["reason"] = None if reject is None else reject.reason
             values["fallback_id"] = fallback_id
             rows.append(values)
-            if len(rows) >= self.batch_size:
+            chars += sum(len(value) for value in row if value)
+            if len(rows) >= self.batch_size or chars >= MAX_BATCH_CHARS:
                 yield pa.RecordBatch.from_pylist(rows, schema=READ_ROWS_SCHEMA)
-                rows = []
+                rows, chars = [], 0
         for kind in _STAT_KINDS:
             for key, count in sorted(getattr(reader.stats, kind).items()):
                 rows.append(_stat_row(input_index, path, kind, key, count))
