@@ -111,6 +111,9 @@ def narrowed(reader: pa.RecordBatchReader, limit: int | None = None) -> pa.Recor
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in reader:
+            if batch.nbytes <= most:  # all of its buffers: no cut needed
+                yield batch.cast(schema)
+                continue
             for lo, hi in row_cuts(row_string_bytes(batch), most):
                 piece = batch.slice(lo, hi - lo)
                 if lo > 0:  # its offsets run on from the batch's start: copied from 0

@@ -74,7 +74,9 @@ class Engine(Protocol):
         ...
 
     def arrow_reader(self, query: str, batch_size: int = 2048) -> pa.RecordBatchReader:
-        """Stream a query's result to the caller as Arrow record batches."""
+        """Stream a query's result to the caller as Arrow record batches of at most
+        ``batch_size`` rows, in Arrow's regular (32-bit offset) types, and cut
+        smaller where their strings would near the 2 GiB a batch's column holds."""
         ...
 
     def read_files(

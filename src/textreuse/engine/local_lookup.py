@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from textreuse.engine.arrow_batches import row_cuts
+from textreuse.engine.arrow_batches import row_cuts, row_string_bytes
 from textreuse.engine.base import Lookup
 
 #: Bytes of one record batch of the lookup file, about (few chunks make takes quick;
@@ -57,12 +56,10 @@ class MappedLookup:
         self.values = [name for name in self._table.column_names if name != key]
         chunk_lengths = [len(chunk) for chunk in self._table.column(key).chunks]
         self._chunk_starts = np.cumsum([0, *chunk_lengths])[:-1]
-        self._row_bytes = np.zeros(len(keys), dtype=np.int64)
-        for name in self.values:
-            column = self._table.column(name)
-            if pa.types.is_string(column.type) or pa.types.is_binary(column.type):
-                lengths = pc.fill_null(pc.binary_length(column), 0)
-                self._row_bytes += lengths.to_numpy().astype(np.int64)
+        values = self._table.select(self.values).to_batches()
+        self._row_bytes = np.concatenate(
+            [np.zeros(0, dtype=np.int64), *(row_string_bytes(batch) for batch in values)]
+        )
 
     def _positions(self, keys: pa.Array | pa.ChunkedArray, column: str) -> np.ndarray:
         """The lookup table's row for each key of a job row's ``column``."""
